@@ -1,0 +1,63 @@
+use crate::output::{print_json, print_line, Reporter};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Bench {
+    /// Generate a realistic CSV and import it into a fresh project; compare with `sqlite3 .import`.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: u64,
+    /// Where to put the generated data (default: a temporary folder, removed afterwards).
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Bench {
+    pub fn json(&self) -> bool {
+        match self {
+            Bench::Import(a) => a.json,
+        }
+    }
+}
+
+pub fn run(bench: Bench) -> anyhow::Result<()> {
+    match bench {
+        Bench::Import(args) => {
+            let temp;
+            let dir = match &args.work_dir {
+                Some(d) => {
+                    std::fs::create_dir_all(d)?;
+                    d.clone()
+                }
+                None => {
+                    temp = tempfile::tempdir()?;
+                    temp.path().to_path_buf()
+                }
+            };
+            let reporter = Reporter::new(args.json);
+            let result = vocwb_engine::bench::import(&dir, args.rows, &reporter);
+            reporter.finish();
+            let result = result?;
+            if args.json {
+                print_json(&result);
+            } else {
+                print_line(format_args!(
+                    "imported {} rows ({:.1} MB CSV) in {:.2} s = {:.0} rows/s, peak RSS {:.0} MB; sqlite3 .import: {}",
+                    result.rows,
+                    result.csv_bytes as f64 / 1e6,
+                    result.import_seconds,
+                    result.rows_per_second,
+                    result.peak_rss_mb,
+                    result.sqlite3_import_seconds.map(|s| format!("{s:.2} s")).unwrap_or_else(|| result.sqlite3_note.clone().unwrap_or_default())
+                ));
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The subcommands, one module each.
+
+mod bench;
+mod export;
+mod import;
+mod init;
+mod stats;
+
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new project directory.
+    Init(init::Args),
+    /// Import verbatims from a file or a folder of files.
+    Import(import::Args),
+    /// Counts by channel, documents and verbatims.
+    Stats(stats::Args),
+    /// Export verbatims with their document fields (CSV, XLSX or JSONL).
+    Export(export::Args),
+    /// Measure speed and memory on generated data.
+    #[command(subcommand)]
+    Bench(bench::Bench),
+}
+
+impl Command {
+    pub fn json(&self) -> bool {
+        match self {
+            Command::Init(a) => a.json,
+            Command::Import(a) => a.json,
+            Command::Stats(a) => a.json,
+            Command::Export(a) => a.json,
+            Command::Bench(b) => b.json(),
+        }
+    }
+}
+
+pub fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Init(a) => init::run(a),
+        Command::Import(a) => import::run(a),
+        Command::Stats(a) => stats::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Bench(b) => bench::run(b),
+    }
+}

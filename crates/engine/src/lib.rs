@@ -1,0 +1,20 @@
+//! The VoC Workbench engine: everything the app and the `vocwb` CLI do, as a plain library.
+//!
+//! A [`Project`] is a directory holding one SQLite database, the single source of truth.
+//! The engine never prints and never depends on a GUI or on argument parsing; long work
+//! reports to a [`Progress`] sink that can cancel it.
+
+pub mod bench;
+pub mod decode;
+pub mod error;
+pub mod export;
+pub mod import;
+pub mod progress;
+pub mod project;
+mod schema;
+pub mod synth;
+
+pub use error::{Error, Result};
+pub use progress::{Progress, Silent};
+pub use project::Project;
+pub use vocwb_types as types;
