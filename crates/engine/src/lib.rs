@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod decode;
+pub mod demo;
 pub mod error;
 pub mod export;
 pub mod import;
