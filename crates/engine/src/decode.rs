@@ -42,7 +42,7 @@ pub fn detect(head: &[u8]) -> Detected {
     if let Some(encoding) = sniff_utf16(head) {
         return Detected { encoding, bom_len: 0 };
     }
-    if valid_utf8_prefix(head) {
+    if valid_utf8_prefix(head) || mostly_utf8(head) {
         return Detected { encoding: UTF_8, bom_len: 0 };
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -59,6 +59,19 @@ fn valid_utf8_prefix(head: &[u8]) -> bool {
         Ok(_) => true,
         Err(e) => e.error_len().is_none() && head.len() - e.valid_up_to() < 4,
     }
+}
+
+/// A UTF-8 file with a few corrupt bytes is still UTF-8: report the bad bytes rather than
+/// letting the detector pick a single-byte code page that turns every Chinese character to junk.
+fn mostly_utf8(head: &[u8]) -> bool {
+    let (mut non_ascii, mut invalid) = (0usize, 0usize);
+    for chunk in head.utf8_chunks() {
+        non_ascii += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+        }
+    }
+    non_ascii >= 4 * invalid.max(1)
 }
 
 /// UTF-16 without a BOM shows up as many zero bytes in the high half of ASCII characters.

@@ -79,6 +79,12 @@ impl Project {
         Ok(())
     }
 
+    /// How long to wait for another writer before failing with [`Error::Busy`].
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout)?;
+        Ok(())
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

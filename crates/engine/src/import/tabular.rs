@@ -88,8 +88,10 @@ pub(crate) fn read_delimited(
     writer.report.headers = headers.clone();
     writer.report.mapping = mapping.describe(&headers);
     let mut row = 1u64;
+    let mut last_field_ends_in_newline = false;
     while read(&mut csv, &mut record)? {
         row += 1;
+        last_field_ends_in_newline = record.iter().last().is_some_and(|f| f.ends_with(b"\n"));
         let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(headers.len());
         for (i, raw) in record.iter().enumerate() {
             let value = decode::decode_field(encoding, raw).map_err(|m| Error::Input {
@@ -107,6 +109,11 @@ pub(crate) fn read_delimited(
         if row % TICK_EVERY == 0 {
             tick(csv.position().byte())?;
         }
+    }
+    // The csv reader runs an unclosed quote to the end of the file; such a field swallows
+    // the file's final line break, which a closed field almost never ends with.
+    if last_field_ends_in_newline {
+        return Err(Error::input(file, Some(row), None, "a quoted field is never closed (a missing '\"'?)"));
     }
     Ok(encoding_name)
 }
