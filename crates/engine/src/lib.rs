@@ -9,6 +9,7 @@ pub mod decode;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod frame;
 pub mod import;
 pub mod progress;
 pub mod project;

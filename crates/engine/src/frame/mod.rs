@@ -1,0 +1,5 @@
+//! The unified code frame (统一码框): a versioned hierarchy of codes plus the domain lexicon.
+
+pub mod model;
+
+pub use model::{Code, CodeStatus, Frame, FrameHeader, Lexicon, LexiconTerm, Problem};
