@@ -1,6 +1,7 @@
 //! The subcommands, one module each.
 
 mod bench;
+pub mod demo;
 mod export;
 mod import;
 mod init;
@@ -18,6 +19,8 @@ pub enum Command {
     Stats(stats::Args),
     /// Export verbatims with their document fields (CSV, XLSX or JSONL).
     Export(export::Args),
+    /// Create the bundled demo project.
+    Demo(demo::Args),
     /// Measure speed and memory on generated data.
     #[command(subcommand)]
     Bench(bench::Bench),
@@ -30,6 +33,7 @@ impl Command {
             Command::Import(a) => a.json,
             Command::Stats(a) => a.json,
             Command::Export(a) => a.json,
+            Command::Demo(a) => a.json,
             Command::Bench(b) => b.json(),
         }
     }
@@ -41,6 +45,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Import(a) => import::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Export(a) => export::run(a),
+        Command::Demo(a) => demo::run(a),
         Command::Bench(b) => bench::run(b),
     }
 }
