@@ -1,5 +1,6 @@
 //! The unified code frame (统一码框): a versioned hierarchy of codes plus the domain lexicon.
 
 pub mod model;
+pub mod table;
 
 pub use model::{Code, CodeStatus, Frame, FrameHeader, Lexicon, LexiconTerm, Problem};
