@@ -13,6 +13,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev file
   xvfb xauth webkit2gtk-driver sqlite3 ripgrep imagemagick
+  libxml2-utils
 )
 
 missing=()

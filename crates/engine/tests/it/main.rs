@@ -1,5 +1,6 @@
 //! Integration tests of the engine, through its public API, on real files made in each test.
 
+mod frame_interchange;
 mod import;
 
 use std::path::{Path, PathBuf};
