@@ -13,14 +13,16 @@ pub fn install_ctrlc() {
     let _ = ctrlc::set_handler(|| CANCELLED.store(true, Ordering::SeqCst));
 }
 
-#[allow(clippy::print_stdout)]
 pub fn print_json<T: Serialize>(value: &T) {
-    println!("{}", serde_json::to_string_pretty(value).expect("serialisable"));
+    print_line(serde_json::to_string_pretty(value).expect("serialisable"));
 }
 
-#[allow(clippy::print_stdout)]
+/// Prints a line; a closed pipe (`vocwb … | head`) ends the program quietly.
 pub fn print_line(s: impl std::fmt::Display) {
-    println!("{s}");
+    use std::io::Write;
+    if writeln!(std::io::stdout().lock(), "{s}").is_err() {
+        std::process::exit(0);
+    }
 }
 
 #[allow(clippy::print_stderr)]

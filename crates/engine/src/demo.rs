@@ -16,9 +16,20 @@ pub const DEMO_SOURCES: &[(&str, Channel)] = &[
     ("dealer_feedback.xlsx", Channel::Store),
 ];
 
-/// Creates the demo project in `dir` from the files in `demo_assets`.
+/// Creates the demo project in `dir` from the files in `demo_assets` (`assets/demo`), on the
+/// shipped automotive frame found beside it (`codeframes/auto` of the same checkout or install).
 pub fn build(dir: &Path, demo_assets: &Path, progress: &dyn Progress) -> Result<Project> {
+    let frame = demo_assets.join("../../codeframes/auto");
+    build_with_frame(dir, demo_assets, frame.is_dir().then_some(frame.as_path()), progress)
+}
+
+/// Creates the demo project, starting it on the frame folder `frame` when given.
+pub fn build_with_frame(dir: &Path, demo_assets: &Path, frame: Option<&Path>, progress: &dyn Progress) -> Result<Project> {
     let mut project = Project::init(dir)?;
+    if let Some(folder) = frame {
+        let (frame, lexicon) = crate::frame::files::read_shipped(folder)?;
+        project.adopt_frame(&frame, lexicon.as_ref())?;
+    }
     for (name, channel) in DEMO_SOURCES {
         import_path(&mut project, &demo_assets.join(name), &ImportOptions::new(*channel), progress)?;
     }

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod frame;
+pub mod labels;
 pub mod import;
 pub mod progress;
 pub mod project;

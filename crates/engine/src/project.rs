@@ -134,11 +134,4 @@ impl Project {
         Ok(stats)
     }
 
-    /// Runs `f` inside one write transaction: everything it did is committed, or nothing.
-    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
-    }
 }

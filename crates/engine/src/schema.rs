@@ -56,6 +56,93 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (document_id, position)
     );
     "#,
+    // v2: the code frame (draft, operations, published versions), lexicon, coders and labels.
+    r#"
+    CREATE TABLE frame_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    -- The draft frame; published versions are immutable snapshots in frame_version.
+    CREATE TABLE code (
+        id            TEXT PRIMARY KEY,
+        short_code    TEXT NOT NULL,
+        parent_id     TEXT,
+        name_zh       TEXT NOT NULL,
+        name_en       TEXT NOT NULL DEFAULT '',
+        definition_zh TEXT NOT NULL DEFAULT '',
+        definition_en TEXT NOT NULL DEFAULT '',
+        include_note  TEXT NOT NULL DEFAULT '',
+        exclude_note  TEXT NOT NULL DEFAULT '',
+        examples      TEXT NOT NULL DEFAULT '[]',
+        owner         TEXT NOT NULL DEFAULT '',
+        need_layer    TEXT NOT NULL DEFAULT 'basic',
+        status        TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired')),
+        sort          INTEGER NOT NULL
+    );
+    CREATE TABLE frame_version (
+        number       INTEGER PRIMARY KEY,
+        author       TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        changelog    TEXT NOT NULL,
+        snapshot     TEXT NOT NULL
+    );
+    -- Edits as operations; version is NULL while they are part of the draft.
+    CREATE TABLE frame_op (
+        id         INTEGER PRIMARY KEY,
+        version    INTEGER REFERENCES frame_version(number),
+        kind       TEXT NOT NULL,
+        payload    TEXT NOT NULL,
+        author     TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE lexicon_term (
+        term     TEXT PRIMARY KEY,
+        variants TEXT NOT NULL DEFAULT '[]',
+        gloss_en TEXT NOT NULL DEFAULT '',
+        codes    TEXT NOT NULL DEFAULT '[]',
+        polarity TEXT,
+        sort     INTEGER NOT NULL
+    );
+    CREATE TABLE coder (
+        id   INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL DEFAULT 'researcher'
+    );
+    -- Labels are never updated in place: each apply or removal is an event.
+    CREATE TABLE label_event (
+        id            INTEGER PRIMARY KEY,
+        verbatim_id   INTEGER NOT NULL REFERENCES verbatim(id),
+        code_id       TEXT NOT NULL,
+        polarity      TEXT,
+        action        TEXT NOT NULL CHECK (action IN ('apply', 'remove')),
+        coder_id      INTEGER NOT NULL REFERENCES coder(id),
+        source        TEXT NOT NULL DEFAULT 'human',
+        frame_version INTEGER,
+        span_start    INTEGER,
+        span_end      INTEGER,
+        created_at    TEXT NOT NULL
+    );
+    CREATE INDEX label_event_key ON label_event(verbatim_id, code_id, coder_id, id);
+    CREATE INDEX label_event_code ON label_event(code_id);
+    -- The latest event per verbatim, code and coder, when it applies the code.
+    CREATE VIEW current_label AS
+        SELECT e.* FROM label_event e
+        WHERE e.action = 'apply'
+          AND e.id = (SELECT MAX(x.id) FROM label_event x
+                      WHERE x.verbatim_id = e.verbatim_id AND x.code_id = e.code_id AND x.coder_id = e.coder_id);
+    -- Verbatims whose label a frame change could not carry over (split or retired codes).
+    CREATE TABLE review_queue (
+        id            INTEGER PRIMARY KEY,
+        verbatim_id   INTEGER NOT NULL REFERENCES verbatim(id),
+        code_id       TEXT NOT NULL,
+        coder_id      INTEGER NOT NULL REFERENCES coder(id),
+        reason        TEXT NOT NULL,
+        candidates    TEXT NOT NULL DEFAULT '[]',
+        frame_version INTEGER NOT NULL,
+        created_at    TEXT NOT NULL,
+        resolved_at   TEXT
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,9 @@
 mod bench;
 pub mod demo;
 mod export;
+mod frame;
+mod labels;
+mod lexicon;
 mod import;
 mod init;
 mod stats;
@@ -19,6 +22,15 @@ pub enum Command {
     Stats(stats::Args),
     /// Export verbatims with their document fields (CSV, XLSX or JSONL).
     Export(export::Args),
+    /// The code frame: import, export, validate, publish, diff, migrate, show.
+    #[command(subcommand)]
+    Frame(frame::FrameCmd),
+    /// The domain lexicon: import, export, show.
+    #[command(subcommand)]
+    Lexicon(lexicon::LexiconCmd),
+    /// Human labels.
+    #[command(subcommand)]
+    Labels(labels::LabelsCmd),
     /// Create the bundled demo project.
     Demo(demo::Args),
     /// Measure speed and memory on generated data.
@@ -34,6 +46,9 @@ impl Command {
             Command::Stats(a) => a.json,
             Command::Export(a) => a.json,
             Command::Demo(a) => a.json,
+            Command::Frame(c) => c.json(),
+            Command::Lexicon(c) => c.json(),
+            Command::Labels(c) => c.json(),
             Command::Bench(b) => b.json(),
         }
     }
@@ -46,6 +61,9 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Stats(a) => stats::run(a),
         Command::Export(a) => export::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Frame(c) => frame::run(c),
+        Command::Lexicon(c) => lexicon::run(c),
+        Command::Labels(c) => labels::run(c),
         Command::Bench(b) => bench::run(b),
     }
 }

@@ -127,6 +127,12 @@ pub(crate) fn parse_nps(raw: &str) -> std::result::Result<i64, String> {
     }
 }
 
+/// Reads a whole text file, detecting its encoding; a bad byte is reported at its line.
+/// Returns the text and the encoding's name.
+pub fn read_text_file(path: &Path, encoding: Option<&str>) -> Result<(String, String)> {
+    tabular::read_whole_text(path, &path.display().to_string(), encoding)
+}
+
 /// Imports a file, or every importable file of a directory, in one transaction.
 pub fn import_path(
     project: &mut Project,
@@ -246,7 +252,7 @@ fn import_one(
         Format::Jsonl => tabular::read_jsonl(path, &file_label, options, &mut writer, &mut tick)?,
         Format::Xlsx => tabular::read_xlsx(path, &file_label, options, &mut writer, &mut tick)?,
         Format::Transcript => {
-            let (text, encoding) = tabular::read_whole_text(path, &file_label, options)?;
+            let (text, encoding) = tabular::read_whole_text(path, &file_label, options.encoding.as_deref())?;
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             writer.accept(transcript::parse(&file_label, &stem, &text)?)?;
             encoding

@@ -17,12 +17,12 @@ const TICK_EVERY: u64 = 4096;
 
 /// Opens a text file, detecting its encoding; ASCII-compatible files stay raw bytes
 /// (decoded per field later), others are transcoded to UTF-8 as they stream.
-fn open_text(path: &Path, file: &str, options: &ImportOptions) -> Result<(Box<dyn Read>, &'static Encoding, String)> {
+fn open_text(path: &Path, file: &str, encoding_label: Option<&str>) -> Result<(Box<dyn Read>, &'static Encoding, String)> {
     let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut head = Vec::with_capacity(decode::SNIFF_LEN);
     (&mut f).take(decode::SNIFF_LEN as u64).read_to_end(&mut head).map_err(|e| Error::io(path, e))?;
     let mut detected = decode::detect(&head);
-    if let Some(label) = &options.encoding {
+    if let Some(label) = encoding_label {
         let encoding = decode::by_label(label)
             .ok_or_else(|| Error::input(file, None, None, format!("unknown encoding '{label}'")))?;
         let bom_len = match Encoding::for_bom(&head) {
@@ -41,8 +41,8 @@ fn open_text(path: &Path, file: &str, options: &ImportOptions) -> Result<(Box<dy
 }
 
 /// Reads a whole (small) text file, such as a transcript, decoded.
-pub(crate) fn read_whole_text(path: &Path, file: &str, options: &ImportOptions) -> Result<(String, String)> {
-    let (mut reader, encoding, name) = open_text(path, file, options)?;
+pub(crate) fn read_whole_text(path: &Path, file: &str, encoding_label: Option<&str>) -> Result<(String, String)> {
+    let (mut reader, encoding, name) = open_text(path, file, encoding_label)?;
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).map_err(|e| encoding_error(file, None, e.to_string()))?;
     // Decode line by line so a bad byte is reported at its line.
@@ -69,7 +69,7 @@ pub(crate) fn read_delimited(
     writer: &mut Writer<'_, '_>,
     tick: &mut dyn FnMut(u64) -> Result<()>,
 ) -> Result<String> {
-    let (reader, encoding, encoding_name) = open_text(path, file, options)?;
+    let (reader, encoding, encoding_name) = open_text(path, file, options.encoding.as_deref())?;
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -198,7 +198,7 @@ pub(crate) fn read_jsonl(
     writer: &mut Writer<'_, '_>,
     tick: &mut dyn FnMut(u64) -> Result<()>,
 ) -> Result<String> {
-    let (reader, encoding, encoding_name) = open_text(path, file, options)?;
+    let (reader, encoding, encoding_name) = open_text(path, file, options.encoding.as_deref())?;
     let mut lines = BufReader::with_capacity(1 << 20, reader);
     let mut buf = Vec::new();
     let mut line_no = 0u64;

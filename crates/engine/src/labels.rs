@@ -1,0 +1,268 @@
+//! Human labels: a code with a polarity applied to a verbatim by a named coder.
+//!
+//! Labels are never overwritten: each apply or removal is an event committed in its own short
+//! transaction, and the current labels are the latest event per verbatim, code and coder.
+
+use crate::error::{Error, Result};
+use crate::frame::{CodeStatus, Frame};
+use crate::project::Project;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::Path;
+use vocwb_types::{Channel, Polarity};
+
+/// A label as it stands now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub verbatim_id: i64,
+    pub code_id: String,
+    pub polarity: Option<Polarity>,
+    pub coder: String,
+    pub source: String,
+    pub frame_version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LabelsImportReport {
+    pub file: String,
+    pub coder: String,
+    pub rows: u64,
+    pub verbatims_created: u64,
+    pub labels_added: u64,
+    /// Labels this coder already had, unchanged.
+    pub labels_unchanged: u64,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The coder's id, creating the coder (as a researcher) on first use.
+pub(crate) fn coder_id(tx: &Transaction<'_>, name: &str) -> Result<i64> {
+    if name.trim().is_empty() {
+        return Err(Error::Forbidden("a coder needs a name".into()));
+    }
+    tx.execute("INSERT OR IGNORE INTO coder (name) VALUES (?1)", [name])?;
+    Ok(tx.query_row("SELECT id FROM coder WHERE name = ?1", [name], |r| r.get(0))?)
+}
+
+/// Finds codes by Chinese name, English name or short code among the active codes of a frame.
+pub struct CodeLookup {
+    by_key: HashMap<String, Vec<String>>,
+}
+
+impl CodeLookup {
+    pub fn new(frame: &Frame) -> CodeLookup {
+        let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
+        for c in frame.codes.iter().filter(|c| c.status == CodeStatus::Active) {
+            for key in [&c.name_zh, &c.short_code, &c.name_en] {
+                if !key.is_empty() {
+                    let ids = by_key.entry(key.trim().to_lowercase()).or_default();
+                    if !ids.contains(&c.id) {
+                        ids.push(c.id.clone());
+                    }
+                }
+            }
+        }
+        CodeLookup { by_key }
+    }
+
+    /// The code id for a name or short code; an error message when unknown or ambiguous.
+    pub fn find(&self, key: &str) -> std::result::Result<&str, String> {
+        match self.by_key.get(&key.trim().to_lowercase()).map(Vec::as_slice) {
+            Some([one]) => Ok(one),
+            Some(many) => Err(format!("code '{key}' is ambiguous ({} active codes have that name; use the short code)", many.len())),
+            None => Err(format!("unknown code '{key}' (not an active code's name or short code)")),
+        }
+    }
+}
+
+impl Project {
+    /// The frame labels are made against: the latest published version.
+    pub fn labelling_frame(&self) -> Result<(i64, Frame)> {
+        let version = crate::frame::store::latest_version(&self.conn)?.ok_or_else(|| {
+            Error::NotFound("the project has no published code frame (use `vocwb init DIR --frame auto` or `vocwb frame import` + `publish`)".into())
+        })?;
+        Ok((version, self.frame_version(version)?))
+    }
+
+    /// Applies a code with a polarity; committed at once. Returns the event id.
+    pub fn apply_label(&mut self, coder: &str, verbatim_id: i64, code_id: &str, polarity: Polarity, span: Option<(i64, i64)>) -> Result<i64> {
+        let (version, frame) = self.labelling_frame()?;
+        match frame.get(code_id) {
+            Some(c) if c.status == CodeStatus::Active => {}
+            Some(_) => return Err(Error::UnknownCode(format!("code '{code_id}' is retired in v{version}"))),
+            None => return Err(Error::UnknownCode(format!("no code '{code_id}' in v{version}"))),
+        }
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let coder_id = coder_id(&tx, coder)?;
+        let exists: bool = tx.query_row("SELECT COUNT(*) FROM verbatim WHERE id = ?1", [verbatim_id], |r| r.get::<_, i64>(0))? > 0;
+        if !exists {
+            return Err(Error::NotFound(format!("no verbatim {verbatim_id}")));
+        }
+        tx.execute(
+            "INSERT INTO label_event (verbatim_id, code_id, polarity, action, coder_id, source, frame_version, span_start, span_end, created_at)
+             VALUES (?1, ?2, ?3, 'apply', ?4, 'human', ?5, ?6, ?7, ?8)",
+            params![verbatim_id, code_id, polarity.as_str(), coder_id, version, span.map(|s| s.0), span.map(|s| s.1), now()],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Removes a coder's label; the removal is an event, so history keeps the label.
+    pub fn remove_label(&mut self, coder: &str, verbatim_id: i64, code_id: &str) -> Result<()> {
+        let version = crate::frame::store::latest_version(&self.conn)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let coder_id = coder_id(&tx, coder)?;
+        tx.execute(
+            "INSERT INTO label_event (verbatim_id, code_id, polarity, action, coder_id, source, frame_version, created_at)
+             VALUES (?1, ?2, NULL, 'remove', ?3, 'human', ?4, ?5)",
+            params![verbatim_id, code_id, coder_id, version, now()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Current labels of one verbatim, by every coder.
+    pub fn labels_of(&self, verbatim_id: i64) -> Result<Vec<Label>> {
+        let mut st = self.conn.prepare(
+            "SELECT l.verbatim_id, l.code_id, l.polarity, c.name, l.source, l.frame_version
+             FROM current_label l JOIN coder c ON c.id = l.coder_id WHERE l.verbatim_id = ?1 ORDER BY l.id",
+        )?;
+        let rows = st.query_map([verbatim_id], |r| {
+            let p: Option<String> = r.get(2)?;
+            Ok(Label {
+                verbatim_id: r.get(0)?,
+                code_id: r.get(1)?,
+                polarity: p.and_then(|p| p.parse().ok()),
+                coder: r.get(3)?,
+                source: r.get(4)?,
+                frame_version: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Imports a labelled file in the shared format (`id,text,labels`, labels like `动力:-1|油耗:1`)
+    /// as `coder`'s labels. New ids become verbatims of `channel`. One transaction: an unknown code
+    /// anywhere refuses the whole file.
+    pub fn import_labels(&mut self, path: &Path, channel: Channel, coder: &str) -> Result<LabelsImportReport> {
+        let file = path.display().to_string();
+        let (version, frame) = self.labelling_frame()?;
+        let lookup = CodeLookup::new(&frame);
+        let (text, encoding) = crate::import::read_text_file(path, None)?;
+        let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+        let headers: Vec<String> = csv
+            .headers()
+            .map_err(|e| Error::input(&file, Some(1), None, e.to_string()))?
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let col = |name: &str| {
+            headers.iter().position(|h| h == name).ok_or_else(|| {
+                Error::input(&file, Some(1), Some(name), format!("the header has no '{name}' column (expected id,text,labels)"))
+            })
+        };
+        let (id_col, text_col, labels_col) = (col("id")?, col("text")?, col("labels")?);
+        let sha = hex::encode(Sha256::digest(text.as_bytes()));
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let coder_id = coder_id(&tx, coder)?;
+        let mut report = LabelsImportReport { file: file.clone(), coder: coder.to_string(), ..Default::default() };
+        let mut source_id: Option<i64> = None;
+        let stamp = now();
+        for (i, record) in csv.records().enumerate() {
+            let row = i as u64 + 2;
+            let record = record.map_err(|e| Error::input(&file, Some(row), None, e.to_string()))?;
+            report.rows += 1;
+            let external_id = record[id_col].trim().to_string();
+            if external_id.is_empty() {
+                return Err(Error::input(&file, Some(row), Some("id"), "the id is empty"));
+            }
+            let mut pairs = Vec::new();
+            for pair in record[labels_col].split('|').map(str::trim).filter(|p| !p.is_empty()) {
+                let (name, polarity) = pair.rsplit_once(':').ok_or_else(|| {
+                    Error::input(&file, Some(row), Some("labels"), format!("'{pair}' is not code:polarity"))
+                })?;
+                let code = lookup.find(name).map_err(|m| Error::Input {
+                    file: file.clone(), row: Some(row), field: Some("labels".into()), message: m, encoding: false,
+                })?;
+                let polarity: Polarity = polarity.trim().parse().map_err(|m: String| {
+                    Error::input(&file, Some(row), Some("labels"), format!("code '{name}': {m}"))
+                })?;
+                pairs.push((code.to_string(), polarity));
+            }
+            let verbatim_id = match find_verbatim(&tx, channel, &external_id)? {
+                Some(v) => v,
+                None => {
+                    let source = match source_id {
+                        Some(s) => s,
+                        None => {
+                            let s = labels_source(&tx, path, &sha, channel, &encoding)?;
+                            source_id = Some(s);
+                            s
+                        }
+                    };
+                    report.verbatims_created += 1;
+                    create_verbatim(&tx, source, row, channel, &external_id, &record[text_col])?
+                }
+            };
+            for (code, polarity) in pairs {
+                let current: Option<Option<String>> = tx
+                    .query_row(
+                        "SELECT polarity FROM current_label WHERE verbatim_id = ?1 AND code_id = ?2 AND coder_id = ?3",
+                        params![verbatim_id, code, coder_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if current == Some(Some(polarity.as_str().to_string())) {
+                    report.labels_unchanged += 1;
+                    continue;
+                }
+                tx.execute(
+                    "INSERT INTO label_event (verbatim_id, code_id, polarity, action, coder_id, source, frame_version, created_at)
+                     VALUES (?1, ?2, ?3, 'apply', ?4, 'human', ?5, ?6)",
+                    params![verbatim_id, code, polarity.as_str(), coder_id, version, stamp],
+                )?;
+                report.labels_added += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+}
+
+fn find_verbatim(tx: &Transaction<'_>, channel: Channel, external_id: &str) -> Result<Option<i64>> {
+    Ok(tx
+        .query_row(
+            "SELECT v.id FROM verbatim v JOIN document d ON d.id = v.document_id
+             WHERE d.channel = ?1 AND d.external_id = ?2 ORDER BY v.position LIMIT 1",
+            params![channel.as_str(), external_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn labels_source(tx: &Transaction<'_>, path: &Path, sha: &str, channel: Channel, encoding: &str) -> Result<i64> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    tx.execute(
+        "INSERT OR IGNORE INTO source_file (name, sha256, channel, format, encoding, imported_at) VALUES (?1, ?2, ?3, 'labels', ?4, ?5)",
+        params![name, sha, channel.as_str(), encoding, now()],
+    )?;
+    Ok(tx.query_row("SELECT id FROM source_file WHERE sha256 = ?1 AND channel = ?2", params![sha, channel.as_str()], |r| r.get(0))?)
+}
+
+fn create_verbatim(tx: &Transaction<'_>, source: i64, row: u64, channel: Channel, external_id: &str, text: &str) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO document (source_id, source_row, channel, external_id) VALUES (?1, ?2, ?3, ?4)",
+        params![source, row as i64, channel.as_str(), external_id],
+    )?;
+    let document = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO verbatim (document_id, position, speaker, text) VALUES (?1, 0, 'respondent', ?2)",
+        params![document, text],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
