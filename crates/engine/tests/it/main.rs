@@ -1,6 +1,7 @@
 //! Integration tests of the engine, through its public API, on real files made in each test.
 
 mod frame_interchange;
+mod frame;
 mod import;
 
 use std::path::{Path, PathBuf};
