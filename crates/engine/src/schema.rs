@@ -143,6 +143,57 @@ const MIGRATIONS: &[&str] = &[
         resolved_at   TEXT
     );
     "#,
+    // v3: models and their predictions, kept apart from human labels (owned by the classifier work).
+    r#"
+    CREATE TABLE model (
+        id            TEXT PRIMARY KEY,
+        created_at    TEXT NOT NULL,
+        frame_version INTEGER,
+        active        INTEGER NOT NULL DEFAULT 0,
+        card          TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE prediction (
+        verbatim_id INTEGER NOT NULL REFERENCES verbatim(id),
+        code_id     TEXT NOT NULL,
+        polarity    TEXT,
+        confidence  REAL NOT NULL,
+        model_id    TEXT NOT NULL REFERENCES model(id),
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (verbatim_id, code_id, model_id)
+    );
+    CREATE INDEX prediction_code ON prediction(code_id, confidence);
+    "#,
+    // v4: QA review of auto-coded verbatims (owned by the search & review work).
+    r#"
+    CREATE TABLE review_sample (
+        id         INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        reviewer   TEXT NOT NULL,
+        seed       INTEGER NOT NULL,
+        params     TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE review_item (
+        sample_id   INTEGER NOT NULL REFERENCES review_sample(id),
+        position    INTEGER NOT NULL,
+        verbatim_id INTEGER NOT NULL REFERENCES verbatim(id),
+        code_id     TEXT NOT NULL,
+        polarity    TEXT,
+        confidence  REAL NOT NULL,
+        model_id    TEXT NOT NULL,
+        band        TEXT NOT NULL,
+        PRIMARY KEY (sample_id, position)
+    );
+    CREATE TABLE review_decision (
+        id                 INTEGER PRIMARY KEY,
+        sample_id          INTEGER NOT NULL REFERENCES review_sample(id),
+        position           INTEGER NOT NULL,
+        decision           TEXT NOT NULL CHECK (decision IN ('accept', 'correct', 'reject')),
+        corrected_code     TEXT,
+        corrected_polarity TEXT,
+        reviewer           TEXT NOT NULL,
+        created_at         TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.
