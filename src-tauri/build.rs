@@ -1,0 +1,21 @@
+//! Embeds `ui/dist` and declares the app's own commands, so that the capability file can
+//! grant exactly these and nothing else.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "startup_project",
+        "ui_ready",
+        "create_project",
+        "open_project",
+        "open_demo",
+        "project_overview",
+        "recent_projects",
+        "pick_folder",
+        "pick_import_file",
+        "import_preview",
+        "import_run",
+        "cancel",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("tauri-build failed (has scripts/build-ui.sh made ui/dist?)");
+}

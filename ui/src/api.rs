@@ -1,0 +1,134 @@
+//! The only module that talks to the desktop shell: one typed function per Tauri command
+//! (see `src-tauri/src/commands/`), plus the import-progress event.
+//!
+//! Every failure comes back as the engine's [`ErrorInfo`]; the UI shows its `message` as is.
+
+use crate::wire::{ImportRequest, ProjectView, RecentProject, IMPORT_PROGRESS_EVENT};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use vocwb_types::{ErrorCode, ErrorInfo, ImportReport, ProgressEvent};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], catch, js_name = invoke)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], catch, js_name = listen)]
+    async fn tauri_listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>) -> Result<JsValue, JsValue>;
+}
+
+pub type ApiResult<T> = Result<T, ErrorInfo>;
+
+#[derive(Serialize)]
+struct Request<'a> {
+    request: &'a ImportRequest,
+}
+
+#[derive(Serialize)]
+struct Dir<'a> {
+    dir: &'a str,
+}
+
+#[derive(Serialize)]
+struct Title<'a> {
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct Screen<'a> {
+    screen: &'a str,
+}
+
+#[derive(Serialize)]
+struct NoArgs {}
+
+/// The project the command line asked for, once open; `None` without one.
+pub async fn startup_project() -> ApiResult<Option<ProjectView>> {
+    call("startup_project", &NoArgs {}).await
+}
+
+/// Tells the shell the first screen has painted (it logs the start-up time).
+pub async fn ui_ready(screen: &str) -> ApiResult<u64> {
+    call("ui_ready", &Screen { screen }).await
+}
+
+pub async fn create_project(dir: &str) -> ApiResult<ProjectView> {
+    call("create_project", &Dir { dir }).await
+}
+
+pub async fn open_project(dir: &str) -> ApiResult<ProjectView> {
+    call("open_project", &Dir { dir }).await
+}
+
+pub async fn open_demo() -> ApiResult<ProjectView> {
+    call("open_demo", &NoArgs {}).await
+}
+
+/// The open project with fresh counts.
+pub async fn project_overview() -> ApiResult<Option<ProjectView>> {
+    call("project_overview", &NoArgs {}).await
+}
+
+pub async fn recent_projects() -> ApiResult<Vec<RecentProject>> {
+    call("recent_projects", &NoArgs {}).await
+}
+
+/// The native folder chooser; `None` when dismissed.
+pub async fn pick_folder(title: &str) -> ApiResult<Option<String>> {
+    call("pick_folder", &Title { title }).await
+}
+
+/// The native file chooser for importable files; `None` when dismissed.
+pub async fn pick_import_file(title: &str) -> ApiResult<Option<String>> {
+    call("pick_import_file", &Title { title }).await
+}
+
+/// The engine's dry run: encoding, headers, mapping and first rows; changes nothing.
+pub async fn import_preview(request: &ImportRequest) -> ApiResult<ImportReport> {
+    call("import_preview", &Request { request }).await
+}
+
+pub async fn import_run(request: &ImportRequest) -> ApiResult<ImportReport> {
+    call("import_run", &Request { request }).await
+}
+
+/// Asks the running import or preview to stop.
+pub async fn cancel() -> ApiResult<()> {
+    call("cancel", &NoArgs {}).await
+}
+
+/// Calls `handler` with each import progress event, for the life of the window.
+pub async fn on_import_progress(handler: impl Fn(ProgressEvent) + 'static) -> ApiResult<()> {
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        // The event object is `{ event, id, payload }`.
+        let payload = js_sys::Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
+        if let Ok(p) = serde_wasm_bindgen::from_value::<ProgressEvent>(payload) {
+            handler(p);
+        }
+    });
+    tauri_listen(IMPORT_PROGRESS_EVENT, &closure).await.map_err(to_error)?;
+    // Listening lasts as long as the window, so the handler must too.
+    closure.forget();
+    Ok(())
+}
+
+async fn call<A: Serialize + ?Sized, T: DeserializeOwned>(cmd: &str, args: &A) -> ApiResult<T> {
+    let args = args
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| ui_error(format!("could not send the request to '{cmd}': {e}")))?;
+    let value = tauri_invoke(cmd, args).await.map_err(to_error)?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| ui_error(format!("unexpected answer from '{cmd}': {e}")))
+}
+
+/// A rejected call: the engine's `ErrorInfo`, or Tauri's own message (a plain string).
+fn to_error(value: JsValue) -> ErrorInfo {
+    if let Ok(info) = serde_wasm_bindgen::from_value::<ErrorInfo>(value.clone()) {
+        return info;
+    }
+    ui_error(value.as_string().unwrap_or_else(|| format!("{value:?}")))
+}
+
+fn ui_error(message: String) -> ErrorInfo {
+    ErrorInfo { code: ErrorCode::Io, message, file: None, row: None, field: None }
+}

@@ -1,0 +1,66 @@
+//! The root view: header with navigation, the error banner, and the current page.
+
+use crate::api;
+use crate::components::{ErrorBanner, Header};
+use crate::i18n::Msg;
+use crate::pages::{ImportPage, OverviewPage, ProjectsPage};
+use crate::store::{Page, Store};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let store = Store::new();
+    provide_context(store);
+
+    Effect::new(move |_| {
+        let lang = store.lang.get();
+        lang.save();
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    });
+
+    let starting = RwSignal::new(true);
+    spawn_local(async move {
+        if let Err(e) = api::on_import_progress(move |p| store.progress.set(Some(p))).await {
+            store.error.set(Some(e));
+        }
+        match api::startup_project().await {
+            Ok(Some(project)) => store.show_project(project),
+            Ok(None) => {}
+            Err(e) => store.error.set(Some(e)),
+        }
+        starting.set(false);
+        // Two frames later the first real screen has been painted.
+        request_animation_frame(move || {
+            request_animation_frame(move || {
+                spawn_local(async move {
+                    let _ = api::ui_ready(store.page.get_untracked().slug()).await;
+                })
+            })
+        });
+    });
+
+    let page = move || {
+        if starting.get() {
+            return view! { <p class="loading" id="loading">{move || store.tr(Msg::Opening)}</p> }.into_any();
+        }
+        let page = store.page.get();
+        let page = if page.needs_project() && store.project.with(Option::is_none) { Page::Projects } else { page };
+        match page {
+            Page::Projects => view! { <ProjectsPage/> }.into_any(),
+            Page::Overview => view! { <OverviewPage/> }.into_any(),
+            Page::Import => view! { <ImportPage/> }.into_any(),
+        }
+    };
+
+    view! {
+        <Header/>
+        <main id="main" tabindex="-1">
+            <ErrorBanner/>
+            {page}
+        </main>
+    }
+}
+

@@ -1,0 +1,9 @@
+//! One file per screen. Pages call [`crate::api`] and hand plain data to components.
+
+mod import;
+mod overview;
+mod projects;
+
+pub use import::ImportPage;
+pub use overview::OverviewPage;
+pub use projects::ProjectsPage;
