@@ -266,3 +266,122 @@ fn create_verbatim(tx: &Transaction<'_>, source: i64, row: u64, channel: Channel
     )?;
     Ok(tx.last_insert_rowid())
 }
+
+/// One event of the label history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LabelEvent {
+    pub id: i64,
+    pub verbatim_id: i64,
+    pub code_id: String,
+    pub polarity: Option<String>,
+    pub action: String,
+    pub coder: String,
+    pub source: String,
+    pub frame_version: Option<i64>,
+    pub created_at: String,
+    pub undoes: Option<i64>,
+    pub redo_of: Option<i64>,
+}
+
+type EventRow = (i64, i64, String, Option<String>, String, i64, Option<i64>, Option<i64>, Option<i64>);
+
+fn event_row(tx: &Transaction<'_>, id: i64) -> Result<EventRow> {
+    Ok(tx.query_row(
+        "SELECT id, verbatim_id, code_id, polarity, action, coder_id, frame_version, span_start, span_end FROM label_event WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
+    )?)
+}
+
+impl Project {
+    /// Takes back the coder's latest label action (apply or remove), restoring what was there
+    /// before it. Returns the verbatim it touched, or `None` when there is nothing to undo.
+    pub fn undo_label(&mut self, coder: &str) -> Result<Option<i64>> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let coder_id = coder_id(&tx, coder)?;
+        let target: Option<i64> = tx
+            .query_row(
+                "SELECT e.id FROM label_event e WHERE e.coder_id = ?1 AND e.undoes IS NULL AND e.source IN ('human', 'review')
+                   AND NOT EXISTS (SELECT 1 FROM label_event u WHERE u.undoes = e.id)
+                 ORDER BY e.id DESC LIMIT 1",
+                [coder_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(target) = target else { return Ok(None) };
+        let (_, verbatim, code, _, _, _, _, _, _) = event_row(&tx, target)?;
+        // The state before the target: the previous event for the same verbatim, code and coder.
+        let before: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM label_event WHERE verbatim_id = ?1 AND code_id = ?2 AND coder_id = ?3 AND id < ?4 ORDER BY id DESC LIMIT 1",
+                params![verbatim, code, coder_id, target],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let (action, polarity, version, span_start, span_end) = match before {
+            Some(b) => {
+                let (_, _, _, polarity, action, _, version, s, e) = event_row(&tx, b)?;
+                (action, polarity, version, s, e)
+            }
+            None => ("remove".to_string(), None, None, None, None),
+        };
+        tx.execute(
+            "INSERT INTO label_event (verbatim_id, code_id, polarity, action, coder_id, source, frame_version, span_start, span_end, created_at, undoes)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'human', ?6, ?7, ?8, ?9, ?10)",
+            params![verbatim, code, polarity, action, coder_id, version, span_start, span_end, now(), target],
+        )?;
+        tx.commit()?;
+        Ok(Some(verbatim))
+    }
+
+    /// Repeats the action the coder's latest undo took back, unless the coder has labelled since.
+    pub fn redo_label(&mut self, coder: &str) -> Result<Option<i64>> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let coder_id = coder_id(&tx, coder)?;
+        let undo: Option<(i64, i64)> = tx
+            .query_row(
+                "SELECT u.id, u.undoes FROM label_event u WHERE u.coder_id = ?1 AND u.undoes IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM label_event r WHERE r.redo_of = u.id)
+                   AND NOT EXISTS (SELECT 1 FROM label_event n WHERE n.coder_id = ?1 AND n.id > u.id
+                                   AND n.undoes IS NULL AND n.redo_of IS NULL AND n.source IN ('human', 'review'))
+                 ORDER BY u.id DESC LIMIT 1",
+                [coder_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((undo_id, original)) = undo else { return Ok(None) };
+        let (_, verbatim, code, polarity, action, _, version, s, e) = event_row(&tx, original)?;
+        tx.execute(
+            "INSERT INTO label_event (verbatim_id, code_id, polarity, action, coder_id, source, frame_version, span_start, span_end, created_at, redo_of)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'human', ?6, ?7, ?8, ?9, ?10)",
+            params![verbatim, code, polarity, action, coder_id, version, s, e, now(), undo_id],
+        )?;
+        tx.commit()?;
+        Ok(Some(verbatim))
+    }
+
+    /// The label history, newest last; of one verbatim when given.
+    pub fn label_history(&self, verbatim_id: Option<i64>) -> Result<Vec<LabelEvent>> {
+        let mut st = self.conn.prepare(
+            "SELECT e.id, e.verbatim_id, e.code_id, e.polarity, e.action, c.name, e.source, e.frame_version, e.created_at, e.undoes, e.redo_of
+             FROM label_event e JOIN coder c ON c.id = e.coder_id
+             WHERE ?1 IS NULL OR e.verbatim_id = ?1 ORDER BY e.id",
+        )?;
+        let rows = st.query_map([verbatim_id], |r| {
+            Ok(LabelEvent {
+                id: r.get(0)?,
+                verbatim_id: r.get(1)?,
+                code_id: r.get(2)?,
+                polarity: r.get(3)?,
+                action: r.get(4)?,
+                coder: r.get(5)?,
+                source: r.get(6)?,
+                frame_version: r.get(7)?,
+                created_at: r.get(8)?,
+                undoes: r.get(9)?,
+                redo_of: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

@@ -4,7 +4,9 @@
 //! The engine never prints and never depends on a GUI or on argument parsing; long work
 //! reports to a [`Progress`] sink that can cancel it.
 
+pub mod agreement;
 pub mod bench;
+pub mod coders;
 pub mod decode;
 pub mod demo;
 pub mod error;
@@ -13,6 +15,7 @@ pub mod frame;
 pub mod labels;
 pub mod import;
 pub mod progress;
+pub mod queue;
 pub mod project;
 mod schema;
 pub mod synth;

@@ -120,7 +120,25 @@ const MIGRATIONS: &[&str] = &[
         frame_version INTEGER,
         span_start    INTEGER,
         span_end      INTEGER,
-        created_at    TEXT NOT NULL
+        created_at    TEXT NOT NULL,
+        -- An undo is an event that restores the state before the event it names.
+        undoes        INTEGER REFERENCES label_event(id),
+        -- A redo repeats the event an undo took back; it names that undo.
+        redo_of       INTEGER REFERENCES label_event(id)
+    );
+    -- Verbatims assigned to coders, e.g. the overlap sample for double coding.
+    CREATE TABLE assignment (
+        verbatim_id INTEGER NOT NULL REFERENCES verbatim(id),
+        coder_id    INTEGER NOT NULL REFERENCES coder(id),
+        batch       TEXT NOT NULL,
+        PRIMARY KEY (verbatim_id, coder_id)
+    );
+    -- Skipped verbatims come back at the end of the coder's queue.
+    CREATE TABLE queue_skip (
+        verbatim_id INTEGER NOT NULL REFERENCES verbatim(id),
+        coder_id    INTEGER NOT NULL REFERENCES coder(id),
+        skipped_at  TEXT NOT NULL,
+        PRIMARY KEY (verbatim_id, coder_id)
     );
     CREATE INDEX label_event_key ON label_event(verbatim_id, code_id, coder_id, id);
     CREATE INDEX label_event_code ON label_event(code_id);

@@ -254,3 +254,38 @@ pub struct PreviewRow {
     pub model: Option<String>,
     pub texts: Vec<String>,
 }
+
+/// What a coder may do in a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Imports and hand-labels verbatims, trains models.
+    #[default]
+    Researcher,
+    /// Builds the code frame and publishes versions.
+    Owner,
+    /// Audits auto-coded verbatims: accepts or corrects them.
+    Reviewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Researcher => "researcher",
+            Role::Owner => "owner",
+            Role::Reviewer => "reviewer",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "researcher" => Ok(Role::Researcher),
+            "owner" | "code-frame-owner" => Ok(Role::Owner),
+            "reviewer" | "qa-reviewer" => Ok(Role::Reviewer),
+            _ => Err(format!("unknown role '{s}' (expected researcher, owner or reviewer)")),
+        }
+    }
+}

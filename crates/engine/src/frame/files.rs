@@ -92,6 +92,7 @@ impl Project {
             self.set_lexicon(lexicon)?;
         }
         let changelog = (!frame.header.changelog.is_empty()).then_some(frame.header.changelog.as_str());
-        self.frame_publish(author, changelog)
+        // Starting a project on a shipped frame is the system's doing, not a person's publish.
+        self.publish_draft(author, changelog)
     }
 }

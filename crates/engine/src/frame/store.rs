@@ -314,8 +314,13 @@ impl Project {
         Ok(ops)
     }
 
-    /// Freezes the draft as the next version; returns its number.
+    /// Freezes the draft as the next version; returns its number. Only a code-frame owner may.
     pub fn frame_publish(&mut self, author: &str, changelog: Option<&str>) -> Result<i64> {
+        self.require_role(author, vocwb_types::Role::Owner)?;
+        self.publish_draft(author, changelog)
+    }
+
+    pub(crate) fn publish_draft(&mut self, author: &str, changelog: Option<&str>) -> Result<i64> {
         let mut frame = draft(&self.conn)?;
         check(&frame)?;
         if frame.codes.is_empty() {
