@@ -47,9 +47,13 @@ impl Project {
             return self.set_coder(name, role);
         }
         Err(Error::Forbidden(format!(
-            "{name} is {}; only a {} may do this",
+            "{name} is {}; only {} may do this",
             current.map(|r| format!("a {r}")).unwrap_or_else(|| "not a known coder".into()),
-            role.as_str()
+            match role {
+                Role::Owner => "a code-frame owner",
+                Role::Reviewer => "a QA reviewer",
+                Role::Researcher => "a researcher",
+            }
         )))
     }
 }

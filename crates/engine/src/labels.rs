@@ -385,3 +385,43 @@ impl Project {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
+
+impl Project {
+    /// Writes current human labels in the shared format (`id,text,labels`, labels like
+    /// `动力:-1|油耗:1`; itch, which has no number, is written by name). Returns the rows written.
+    pub fn export_labels(&self, path: &Path, coder: Option<&str>) -> Result<u64> {
+        let frame = self.frame_draft()?;
+        let names: HashMap<&str, &str> = frame.codes.iter().map(|c| (c.id.as_str(), c.name_zh.as_str())).collect();
+        let mut st = self.conn.prepare(
+            "SELECT d.external_id, v.text, l.code_id, l.polarity FROM current_label l
+             JOIN verbatim v ON v.id = l.verbatim_id JOIN document d ON d.id = v.document_id JOIN coder c ON c.id = l.coder_id
+             WHERE l.source != 'model' AND (?1 IS NULL OR c.name = ?1) ORDER BY v.id, l.id",
+        )?;
+        let mut rows: Vec<(String, String, Vec<String>)> = Vec::new();
+        for row in st.query_map([coder], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)))? {
+            let (id, text, code, polarity) = row?;
+            let polarity = match polarity.as_deref() {
+                Some("pain") => "-1",
+                Some("delight") => "1",
+                Some("itch") => "itch",
+                _ => "0",
+            };
+            let pair = format!("{}:{polarity}", names.get(code.as_str()).copied().unwrap_or(code.as_str()));
+            match rows.last_mut() {
+                Some(last) if last.0 == id => {
+                    if !last.2.contains(&pair) {
+                        last.2.push(pair)
+                    }
+                }
+                _ => rows.push((id, text, vec![pair])),
+            }
+        }
+        let mut w = csv::Writer::from_path(path).map_err(|e| Error::io(path, e.into()))?;
+        w.write_record(["id", "text", "labels"]).map_err(|e| Error::io(path, e.into()))?;
+        for (id, text, pairs) in &rows {
+            w.write_record([id.as_str(), text.as_str(), pairs.join("|").as_str()]).map_err(|e| Error::io(path, e.into()))?;
+        }
+        w.flush().map_err(|e| Error::io(path, e))?;
+        Ok(rows.len() as u64)
+    }
+}

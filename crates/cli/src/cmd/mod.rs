@@ -1,10 +1,13 @@
 //! The subcommands, one module each.
 
+mod agreement;
 mod bench;
 pub mod demo;
 mod export;
 mod frame;
+mod label;
 mod labels;
+mod queue;
 mod lexicon;
 mod import;
 mod init;
@@ -28,6 +31,20 @@ pub enum Command {
     /// The domain lexicon: import, export, show.
     #[command(subcommand)]
     Lexicon(lexicon::LexiconCmd),
+    /// Apply, remove, undo, redo or skip labels (or stream them from stdin).
+    Label(label::Args),
+    /// The next verbatims for a coder.
+    Queue(queue::Args),
+    /// One verbatim with its context and labels.
+    Show(queue::ShowArgs),
+    /// Coder profiles and their roles.
+    Coder(queue::CoderArgs),
+    /// Assign an overlap sample to several coders for double coding.
+    Assign(agreement::AssignArgs),
+    /// Inter-coder agreement: Krippendorff's alpha, Cohen's kappa, percent agreement, disagreements.
+    Agreement(agreement::Args),
+    /// Settle a disagreement.
+    Adjudicate(agreement::AdjudicateArgs),
     /// Human labels.
     #[command(subcommand)]
     Labels(labels::LabelsCmd),
@@ -49,6 +66,13 @@ impl Command {
             Command::Frame(c) => c.json(),
             Command::Lexicon(c) => c.json(),
             Command::Labels(c) => c.json(),
+            Command::Label(a) => a.json,
+            Command::Queue(a) => a.json,
+            Command::Show(a) => a.json,
+            Command::Coder(a) => a.json,
+            Command::Assign(a) => a.json,
+            Command::Agreement(a) => a.json,
+            Command::Adjudicate(a) => a.json,
             Command::Bench(b) => b.json(),
         }
     }
@@ -64,6 +88,13 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Frame(c) => frame::run(c),
         Command::Lexicon(c) => lexicon::run(c),
         Command::Labels(c) => labels::run(c),
+        Command::Label(a) => label::run(a),
+        Command::Queue(a) => queue::run(a),
+        Command::Show(a) => queue::show(a),
+        Command::Coder(a) => queue::coder(a),
+        Command::Assign(a) => agreement::assign(a),
+        Command::Agreement(a) => agreement::run(a),
+        Command::Adjudicate(a) => agreement::adjudicate(a),
         Command::Bench(b) => bench::run(b),
     }
 }

@@ -1,6 +1,8 @@
 //! Black-box tests of the `vocwb` binary: the command forms and JSON shapes that scripts and
 //! outside checks rely on.
 
+mod crash;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -3,6 +3,7 @@
 mod frame_interchange;
 mod frame;
 mod import;
+mod labelling;
 
 use std::path::{Path, PathBuf};
 use vocwb_engine::import::{import_path, ImportOptions};
