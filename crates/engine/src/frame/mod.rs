@@ -1,6 +1,7 @@
 //! The unified code frame (统一码框): a versioned hierarchy of codes plus the domain lexicon.
 
 pub mod files;
+pub mod highlight;
 pub mod migrate;
 pub mod model;
 pub mod qdc;
