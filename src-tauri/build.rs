@@ -14,6 +14,7 @@ fn main() {
         "pick_import_file",
         "import_preview",
         "import_run",
+        "import_headers",
         "cancel",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

@@ -9,6 +9,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod headers;
 mod paths;
 mod recent;
 mod startup;
@@ -88,6 +89,7 @@ fn main() {
             commands::dialog::pick_import_file,
             commands::import::import_preview,
             commands::import::import_run,
+            commands::import::import_headers,
             commands::import::cancel,
         ])
         .run(tauri::generate_context!());

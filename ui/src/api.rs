@@ -93,6 +93,11 @@ pub async fn import_run(request: &ImportRequest) -> ApiResult<ImportReport> {
     call("import_run", &Request { request }).await
 }
 
+/// The file's column names, for choosing columns when the preview could not guess them.
+pub async fn import_headers(request: &ImportRequest) -> ApiResult<Vec<String>> {
+    call("import_headers", &Request { request }).await
+}
+
 /// Asks the running import or preview to stop.
 pub async fn cancel() -> ApiResult<()> {
     call("cancel", &NoArgs {}).await

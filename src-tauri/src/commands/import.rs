@@ -34,6 +34,14 @@ pub async fn import_run(window: Window, request: ImportRequest) -> Result<Import
     run(window, request, false).await
 }
 
+/// The file's column names, read without importing: for choosing the text column when the
+/// engine could not guess it (its preview then fails before reporting headers).
+#[tauri::command]
+pub async fn import_headers(request: ImportRequest) -> Result<Vec<String>, ErrorInfo> {
+    let path = user_path(&request.file)?;
+    blocking(move || Ok(crate::headers::read(&path, request.encoding.as_deref()))).await
+}
+
 /// Asks the running import (or preview) to stop; it then rolls back and fails with the
 /// engine's "cancelled" error.
 #[tauri::command(async)]

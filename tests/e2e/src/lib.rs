@@ -27,7 +27,11 @@ pub struct Home {
 
 impl Home {
     pub fn new() -> Home {
-        Home { dir: tempfile::Builder::new().prefix("vocwb-e2e-").tempdir().expect("temp dir") }
+        let dir = tempfile::Builder::new().prefix("vocwb-e2e-").tempdir().expect("temp dir");
+        for sub in ["data", "xdg-config", "cache"] {
+            std::fs::create_dir_all(dir.path().join(sub)).expect("home subdir");
+        }
+        Home { dir }
     }
 
     pub fn path(&self) -> &Path {
@@ -113,6 +117,15 @@ impl App {
 
     /// Saves a screenshot of the window to `tests/artifacts/<name>.png`.
     pub async fn screenshot(&self, name: &str) {
+        // WebKit's screenshot can show an older frame: let the page paint what the DOM has.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));",
+                vec![],
+            )
+            .await;
         let png = self.client.screenshot().await.expect("screenshot");
         let dir = artifacts_dir();
         std::fs::create_dir_all(&dir).expect("artifacts dir");
@@ -210,6 +223,13 @@ pub mod find {
         el.text().await.ok()
     }
 
+    /// The element's `textContent` right now, if it exists. Unlike [`try_text`] it includes
+    /// text WebDriver deems invisible (WebKitWebDriver returns nothing for line-clamped text).
+    pub async fn try_content(app: &App, id: &str) -> Option<String> {
+        let el = app.client.find(Locator::Id(id)).await.ok()?;
+        el.prop("textContent").await.ok().flatten()
+    }
+
     /// Whether an element with this id exists right now (no waiting).
     pub async fn exists(app: &App, id: &str) -> bool {
         app.client.find(Locator::Id(id)).await.is_ok()
@@ -230,8 +250,19 @@ pub mod find {
 pub mod action {
     use super::{find, App};
 
+    /// Clicks the element, trying again if the page redrew it between finding and clicking.
     pub async fn click(app: &App, id: &str) {
-        find::id(app, id).await.click().await.unwrap_or_else(|e| panic!("click #{id}: {e}"));
+        let deadline = std::time::Instant::now() + super::TIMEOUT;
+        loop {
+            match find::id(app, id).await.click().await {
+                Ok(()) => return,
+                Err(e) if std::time::Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("click #{id}: {e}"),
+            }
+        }
     }
 
     /// Replaces the text of an input with `text`.
@@ -284,12 +315,12 @@ pub mod check {
         panic!("#{id} shows {last:?}, expected {expected:?}");
     }
 
-    /// Waits until the element's text contains `needle`.
+    /// Waits until the element's content (`textContent`) contains `needle`.
     pub async fn text_contains(app: &App, id: &str, needle: &str) {
         let deadline = Instant::now() + TIMEOUT;
         let mut last = String::new();
         while Instant::now() < deadline {
-            if let Some(t) = find::try_text(app, id).await {
+            if let Some(t) = find::try_content(app, id).await {
                 last = t;
                 if last.contains(needle) {
                     return;

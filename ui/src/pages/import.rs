@@ -9,7 +9,7 @@ use crate::store::{use_store, Page};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use vocwb_types::{Channel, ColumnMapping, ImportReport};
+use vocwb_types::{Channel, ColumnMapping, ErrorCode, ImportReport};
 
 /// Encodings offered besides detection (labels the engine's decoder knows).
 const ENCODINGS: &[&str] = &["utf-8", "gbk", "gb18030", "big5", "utf-16le", "utf-16be"];
@@ -32,11 +32,16 @@ pub fn ImportPage() -> impl IntoView {
     let previewed = RwSignal::new(None::<ImportRequest>);
     let preview = RwSignal::new(None::<ImportReport>);
     let result = RwSignal::new(None::<ImportReport>);
+    // The mapping of the last preview asked for (after a success: as the engine resolved it).
+    let mapping_sent = RwSignal::new(ColumnMapping::default());
+    // The file's headers when the preview failed for want of a column the user must choose.
+    let headers_only = RwSignal::new(None::<Vec<String>>);
 
     // Editing the inputs makes the preview stale; Run must never import something unseen.
     let invalidate = move || {
         preview.set(None);
         previewed.set(None);
+        headers_only.set(None);
     };
 
     let run_preview = move |mapping: ColumnMapping, refocus: Option<String>| {
@@ -51,12 +56,15 @@ pub fn ImportPage() -> impl IntoView {
         store.error.set(None);
         store.progress.set(None);
         result.set(None);
+        mapping_sent.set(request.mapping.clone());
         busy.set(Some(Busy::Preview));
         spawn_local(async move {
             let answer = api::import_preview(&request).await;
             busy.set(None);
             match answer {
                 Ok(report) => {
+                    mapping_sent.set(report.mapping.clone());
+                    headers_only.set(None);
                     previewed.set(Some(ImportRequest { mapping: report.mapping.clone(), ..request }));
                     preview.set(Some(report));
                     if let Some(id) = refocus {
@@ -66,7 +74,20 @@ pub fn ImportPage() -> impl IntoView {
                 }
                 Err(e) => {
                     invalidate();
+                    // A problem with the header row (e.g. no text column found): offer the
+                    // file's columns so the user can choose.
+                    let header_problem = e.code == ErrorCode::BadInput && e.row == Some(1);
                     store.error.set(Some(e));
+                    if header_problem {
+                        if let Ok(headers) = api::import_headers(&request).await {
+                            if !headers.is_empty() {
+                                headers_only.set(Some(headers));
+                                if let Some(id) = refocus {
+                                    request_animation_frame(move || focus(&id));
+                                }
+                            }
+                        }
+                    }
                 }
             }
         });
@@ -78,7 +99,7 @@ pub fn ImportPage() -> impl IntoView {
         run_preview(ColumnMapping::default(), None);
     };
     let on_mapping = Callback::new(move |(field, column): (MapField, Option<String>)| {
-        let mut mapping = previewed.get_untracked().map(|r| r.mapping).unwrap_or_default();
+        let mut mapping = mapping_sent.get_untracked();
         field.set(&mut mapping, column);
         run_preview(mapping, Some(field.select_id()));
     });
@@ -216,6 +237,21 @@ pub fn ImportPage() -> impl IntoView {
                     </button>
                 </section>
             </Show>
+
+            {move || headers_only.get().map(|headers| view! {
+                <section class="card" id="mapping-needed">
+                    <h2>{move || store.tr(Msg::MappingTitle)}</h2>
+                    <p class="hint">{move || store.tr(Msg::MappingNeeded)}</p>
+                    <div class="mapping" id="mapping">
+                        <MappingEditor
+                            headers=headers
+                            mapping=mapping_sent.get_untracked()
+                            on_change=on_mapping
+                            disabled=is_busy
+                        />
+                    </div>
+                </section>
+            })}
 
             {move || preview.get().map(|report| {
                 let would_add = format!(

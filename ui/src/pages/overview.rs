@@ -15,7 +15,9 @@ pub fn OverviewPage() -> impl IntoView {
     // The counts may have changed since the project was opened (an import, the CLI).
     spawn_local(async move {
         match api::project_overview().await {
-            Ok(Some(p)) => store.project.set(Some(p)),
+            // Redraw only when something changed (an unchanged redraw would drop focus).
+            Ok(Some(p)) if store.project.with_untracked(|cur| cur.as_ref() != Some(&p)) => store.project.set(Some(p)),
+            Ok(Some(_)) => {}
             Ok(None) => {}
             Err(e) => store.error.set(Some(e)),
         }

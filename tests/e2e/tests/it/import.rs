@@ -69,13 +69,14 @@ async fn create_project_then_import_a_csv() {
     check::selected(&app, "map-id", "编号").await;
     check::selected(&app, "map-nps", "NPS评分").await;
     check::count(&app, "preview-rows-count", 4).await;
-    let rows = find::text(&app, "preview-rows").await;
-    assert!(rows.contains("座椅很舒服") && rows.contains("R-004"), "preview rows: {rows}");
+    check::text_contains(&app, "preview-rows", "座椅很舒服").await;
+    check::text_contains(&app, "preview-rows", "R-004").await;
     app.screenshot("06-import-preview").await;
 
     // Adjusting a field re-runs the preview with it.
     action::select(&app, "map-text", "补充说明").await;
     check::text_contains(&app, "preview-rows", "希望增加座椅通风").await;
+    assert!(!find::try_content(&app, "preview-rows").await.unwrap().contains("座椅很舒服"));
     check::selected(&app, "map-text", "补充说明").await;
     action::select(&app, "map-text", &text_column).await;
     check::text_contains(&app, "preview-rows", "座椅很舒服").await;
@@ -122,6 +123,30 @@ async fn a_broken_csv_shows_the_engines_error_naming_file_and_row() {
     assert!(!find::exists(&app, "preview").await, "no preview for a refused file");
     app.screenshot("09-import-error").await;
     assert_eq!(stats_of(&dir).documents, 0);
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_text_column_the_engine_cannot_guess_can_be_chosen() {
+    let home = Home::new();
+    let csv = home.work("store_visits.csv");
+    std::fs::write(&csv, "序号,门店,客户原话\n1,北京朝阳店,销售顾问很专业，试驾安排得很周到。\n2,上海浦东店,等待交车的时间太长了。\n").unwrap();
+    let error = engine_dry_run(&csv, Channel::Store).expect_err("no text column to guess").info();
+
+    let app = App::launch(&home, &[]).await;
+    create_project(&app, &home, "choose-column").await;
+    preview(&app, &csv, Channel::Store).await;
+    check::text(&app, "error-message", &error.message).await;
+    find::id(&app, "mapping-needed").await;
+    app.screenshot("11-import-choose-text-column").await;
+    action::select(&app, "map-text", "客户原话").await;
+    find::id(&app, "preview").await;
+    check::selected(&app, "map-text", "客户原话").await;
+    check::selected(&app, "map-dealer", "门店").await;
+    check::text_contains(&app, "preview-rows", "试驾安排得很周到").await;
+    assert!(!find::exists(&app, "error").await, "the error is gone once the preview works");
+    action::click(&app, "import-run").await;
+    check::count(&app, "result-documents", 2).await;
     app.close().await;
 }
 
