@@ -14,9 +14,11 @@ pub mod export;
 pub mod frame;
 pub mod labels;
 pub mod import;
+pub mod index;
 pub mod progress;
 pub mod queue;
 pub mod project;
+pub mod review;
 mod schema;
 pub mod synth;
 

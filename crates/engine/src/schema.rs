@@ -201,6 +201,8 @@ const MIGRATIONS: &[&str] = &[
         band        TEXT NOT NULL,
         PRIMARY KEY (sample_id, position)
     );
+    CREATE INDEX review_item_verbatim ON review_item(verbatim_id);
+    -- Decisions are never updated: a new decision on an item is a new row and the latest counts.
     CREATE TABLE review_decision (
         id                 INTEGER PRIMARY KEY,
         sample_id          INTEGER NOT NULL REFERENCES review_sample(id),
@@ -208,9 +210,16 @@ const MIGRATIONS: &[&str] = &[
         decision           TEXT NOT NULL CHECK (decision IN ('accept', 'correct', 'reject')),
         corrected_code     TEXT,
         corrected_polarity TEXT,
+        -- 1 when corrected_code was missed by the model and added beside the predicted code.
+        added              INTEGER NOT NULL DEFAULT 0,
+        note               TEXT NOT NULL DEFAULT '',
         reviewer           TEXT NOT NULL,
-        created_at         TEXT NOT NULL
+        created_at         TEXT NOT NULL,
+        -- The label_event ids (source 'review') this decision wrote, as a JSON array.
+        label_events       TEXT NOT NULL DEFAULT '[]',
+        FOREIGN KEY (sample_id, position) REFERENCES review_item(sample_id, position)
     );
+    CREATE INDEX review_decision_item ON review_decision(sample_id, position, id);
     "#,
 ];
 

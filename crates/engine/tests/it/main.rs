@@ -4,6 +4,7 @@ mod frame_interchange;
 mod frame;
 mod import;
 mod labelling;
+mod search_review;
 
 use std::path::{Path, PathBuf};
 use vocwb_engine::import::{import_path, ImportOptions};
