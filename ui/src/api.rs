@@ -3,6 +3,7 @@
 //!
 //! Every failure comes back as the engine's [`ErrorInfo`]; the UI shows its `message` as is.
 
+use crate::frame_model::{FrameOp, FrameView, MigrationReport, OpRecord, VersionInfo};
 use crate::wire::{ImportRequest, ProjectView, RecentProject, IMPORT_PROGRESS_EVENT};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -101,6 +102,58 @@ pub async fn import_headers(request: &ImportRequest) -> ApiResult<Vec<String>> {
 /// Asks the running import or preview to stop.
 pub async fn cancel() -> ApiResult<()> {
     call("cancel", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct EditArgs<'a> {
+    op: &'a FrameOp,
+    author: &'a str,
+}
+
+#[derive(Serialize)]
+struct PublishArgs<'a> {
+    author: &'a str,
+    changelog: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DiffArgs {
+    from: i64,
+    to: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ToVersion {
+    to: Option<i64>,
+}
+
+/// The draft code frame and its validation problems.
+pub async fn frame_draft() -> ApiResult<FrameView> {
+    call("frame_draft", &NoArgs {}).await
+}
+
+/// One operation on the draft; refused as the engine words it when the result is invalid.
+pub async fn frame_edit(op: &FrameOp, author: &str) -> ApiResult<FrameView> {
+    call("frame_edit", &EditArgs { op, author }).await
+}
+
+/// Publishes the draft; returns the new version number.
+pub async fn frame_publish(author: &str, changelog: Option<&str>) -> ApiResult<i64> {
+    call("frame_publish", &PublishArgs { author, changelog }).await
+}
+
+pub async fn frame_versions() -> ApiResult<Vec<VersionInfo>> {
+    call("frame_versions", &NoArgs {}).await
+}
+
+/// Operations from version `from` to `to` (`None`: the draft).
+pub async fn frame_diff(from: i64, to: Option<i64>) -> ApiResult<Vec<OpRecord>> {
+    call("frame_diff", &DiffArgs { from, to }).await
+}
+
+/// Moves labels to version `to` (`None`: the latest).
+pub async fn migrate_labels(to: Option<i64>) -> ApiResult<MigrationReport> {
+    call("migrate_labels", &ToVersion { to }).await
 }
 
 /// Calls `handler` with each import progress event, for the life of the window.

@@ -3,7 +3,7 @@
 use crate::api;
 use crate::components::{ErrorBanner, Header};
 use crate::i18n::Msg;
-use crate::pages::{ImportPage, OverviewPage, ProjectsPage};
+use crate::pages::{FramePage, ImportPage, OverviewPage, ProjectsPage};
 use crate::store::{Page, Store};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,16 +42,20 @@ pub fn App() -> impl IntoView {
         });
     });
 
+    // Pages depend on whether a project is open, not on its counts: a fresh count must not
+    // recreate the page (and lose what it shows).
+    let has_project = Memo::new(move |_| store.project.with(Option::is_some));
     let page = move || {
         if starting.get() {
             return view! { <p class="loading" id="loading">{move || store.tr(Msg::Opening)}</p> }.into_any();
         }
         let page = store.page.get();
-        let page = if page.needs_project() && store.project.with(Option::is_none) { Page::Projects } else { page };
+        let page = if page.needs_project() && !has_project.get() { Page::Projects } else { page };
         match page {
             Page::Projects => view! { <ProjectsPage/> }.into_any(),
             Page::Overview => view! { <OverviewPage/> }.into_any(),
             Page::Import => view! { <ImportPage/> }.into_any(),
+            Page::Frame => view! { <FramePage/> }.into_any(),
         }
     };
 

@@ -55,6 +55,7 @@ pub enum Msg {
     NavProjects,
     NavOverview,
     NavImport,
+    NavFrame,
     /// The toggle's label: the language it switches to.
     SwitchLanguage,
     SwitchLanguageHint,
@@ -142,6 +143,7 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         NavProjects => ("项目", "Projects"),
         NavOverview => ("概览", "Overview"),
         NavImport => ("导入", "Import"),
+        NavFrame => ("编码框架", "Code frame"),
         SwitchLanguage => ("English", "中文"),
         SwitchLanguageHint => ("切换到英文界面", "Switch to Chinese"),
         Opening => ("正在打开项目…", "Opening the project…"),

@@ -12,17 +12,19 @@ pub enum Page {
     Projects,
     Overview,
     Import,
+    Frame,
 }
 
 impl Page {
     /// Navigation order.
-    pub const ALL: [Page; 3] = [Page::Projects, Page::Overview, Page::Import];
+    pub const ALL: [Page; 4] = [Page::Projects, Page::Overview, Page::Import, Page::Frame];
 
     pub fn title(self) -> Msg {
         match self {
             Page::Projects => Msg::NavProjects,
             Page::Overview => Msg::NavOverview,
             Page::Import => Msg::NavImport,
+            Page::Frame => Msg::NavFrame,
         }
     }
 
@@ -32,6 +34,7 @@ impl Page {
             Page::Projects => "projects",
             Page::Overview => "overview",
             Page::Import => "import",
+            Page::Frame => "frame",
         }
     }
 

@@ -28,7 +28,7 @@ pub struct Home {
 impl Home {
     pub fn new() -> Home {
         let dir = tempfile::Builder::new().prefix("vocwb-e2e-").tempdir().expect("temp dir");
-        for sub in ["data", "xdg-config", "cache"] {
+        for sub in ["data", "xdg-config"] {
             std::fs::create_dir_all(dir.path().join(sub)).expect("home subdir");
         }
         Home { dir }
@@ -82,7 +82,6 @@ impl App {
             .env("VOCWB_CONFIG_DIR", home.config_dir())
             .env("XDG_DATA_HOME", home.path().join("data"))
             .env("XDG_CONFIG_HOME", home.path().join("xdg-config"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
             .env("GSETTINGS_BACKEND", "memory")
             .stdin(Stdio::null())
             .stdout(Stdio::null());
@@ -364,6 +363,22 @@ pub mod check {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("#{id} has {last:?} selected, expected {expected:?}");
+    }
+
+    /// Waits until the element (a button or input) is enabled, e.g. when work it waits for ends.
+    pub async fn enabled(app: &App, id: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(el) = app.client.find(fantoccini::Locator::Id(id)).await {
+                if let Ok(Some(d)) = el.prop("disabled").await {
+                    if d == "false" {
+                        return;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("#{id} is still disabled after {TIMEOUT:?}");
     }
 
     /// Waits until an element with this id is gone.

@@ -82,6 +82,7 @@ async fn create_project_then_import_a_csv() {
     check::text_contains(&app, "preview-rows", "座椅很舒服").await;
     check::selected(&app, "map-text", &text_column).await;
 
+    check::enabled(&app, "import-run").await;
     action::click(&app, "import-run").await;
     find::id(&app, "import-result").await;
     check::count(&app, "result-documents", 4).await;
@@ -145,6 +146,7 @@ async fn a_text_column_the_engine_cannot_guess_can_be_chosen() {
     check::selected(&app, "map-dealer", "门店").await;
     check::text_contains(&app, "preview-rows", "试驾安排得很周到").await;
     assert!(!find::exists(&app, "error").await, "the error is gone once the preview works");
+    check::enabled(&app, "import-run").await;
     action::click(&app, "import-run").await;
     check::count(&app, "result-documents", 2).await;
     app.close().await;
@@ -165,6 +167,7 @@ async fn cancelling_an_import_leaves_the_project_unchanged() {
     let dir = create_project(&app, &home, "cancel-test").await;
     preview(&app, &csv, Channel::Public).await;
     find::id(&app, "preview").await;
+    check::enabled(&app, "import-run").await;
     action::click(&app, "import-run").await;
     find::id(&app, "import-progress").await;
     app.screenshot("10-import-running").await;
