@@ -535,7 +535,7 @@ fn verbatim_doc(r: &rusqlite::Row<'_>) -> Result<SearchDoc> {
 }
 
 /// `YYYY-MM-DD`, possibly followed by a time.
-pub(crate) fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
 }
 

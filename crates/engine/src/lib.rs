@@ -20,6 +20,7 @@ pub mod queue;
 pub mod project;
 pub mod review;
 mod schema;
+pub mod search_bench;
 pub mod synth;
 
 pub use error::{Error, Result};

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 pub enum Bench {
     /// Generate a realistic CSV and import it into a fresh project; compare with `sqlite3 .import`.
     Import(ImportArgs),
+    /// Build the search index of a generated corpus, time filtered queries, compare with ripgrep.
+    Search(super::search::BenchArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -22,12 +24,14 @@ impl Bench {
     pub fn json(&self) -> bool {
         match self {
             Bench::Import(a) => a.json,
+            Bench::Search(a) => a.json,
         }
     }
 }
 
 pub fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
+        Bench::Search(args) => super::search::run_bench(args),
         Bench::Import(args) => {
             let temp;
             let dir = match &args.work_dir {

@@ -10,7 +10,10 @@ mod labels;
 mod queue;
 mod lexicon;
 mod import;
+mod index;
 mod init;
+mod review;
+mod search;
 mod stats;
 
 use clap::Subcommand;
@@ -53,6 +56,14 @@ pub enum Command {
     /// Measure speed and memory on generated data.
     #[command(subcommand)]
     Bench(bench::Bench),
+    /// Search verbatims: words and phrases, filters, snippets, counts per code.
+    Search(search::Args),
+    /// The search index: rebuild, refresh, status.
+    #[command(subcommand)]
+    Index(index::IndexCmd),
+    /// QA review of auto-coded verbatims: sample, decide, report.
+    #[command(subcommand)]
+    Review(review::ReviewCmd),
 }
 
 impl Command {
@@ -74,6 +85,9 @@ impl Command {
             Command::Agreement(a) => a.json,
             Command::Adjudicate(a) => a.json,
             Command::Bench(b) => b.json(),
+            Command::Search(a) => a.json,
+            Command::Index(c) => c.json(),
+            Command::Review(c) => c.json(),
         }
     }
 }
@@ -96,5 +110,8 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Agreement(a) => agreement::run(a),
         Command::Adjudicate(a) => agreement::adjudicate(a),
         Command::Bench(b) => bench::run(b),
+        Command::Search(a) => search::run(a),
+        Command::Index(c) => index::run(c),
+        Command::Review(c) => review::run(c),
     }
 }

@@ -2,6 +2,7 @@
 //! outside checks rely on.
 
 mod crash;
+mod search_review;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
