@@ -1,0 +1,85 @@
+//! In-process 5-fold run on a labelled file in the shared format, for quick measurement.
+//! `cargo run --release -p vocwb-classify --example dev_folds -- FILE [FRAME_DIR]`
+//! The reference figures come from `scripts/eval-dev-folds.sh`, which uses the CLI.
+
+#![allow(clippy::print_stdout)]
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+use vocwb_classify::{DecisionRule, Example, LexiconEntry, TrainOptions, TrainSet};
+use vocwb_types::Polarity;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mut rdr = csv::Reader::from_path(&args[1]).expect("csv");
+    let headers = rdr.headers().expect("headers").clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).expect(n);
+    let (text_col, labels_col, fold_col) = (col("text"), col("labels"), col("fold"));
+    let mut rows: Vec<(Example, usize)> = Vec::new();
+    for r in rdr.records() {
+        let r = r.expect("row");
+        let labels = r[labels_col]
+            .split('|')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (c, s) = p.rsplit_once(':').expect("pair");
+                (c.to_string(), s.parse::<Polarity>().expect("polarity"))
+            })
+            .collect();
+        rows.push((Example { text: r[text_col].to_string(), labels }, r[fold_col].parse().expect("fold")));
+    }
+    let mut lexicon = Vec::new();
+    let mut names = BTreeMap::new();
+    if let Some(frame_dir) = args.get(2) {
+        let frame: toml::Value = toml::from_str(&std::fs::read_to_string(format!("{frame_dir}/v1.toml")).expect("frame")).expect("toml");
+        let mut short_to_name = BTreeMap::new();
+        for c in frame["code"].as_array().expect("codes") {
+            short_to_name.insert(c["short_code"].as_str().unwrap().to_string(), c["name_zh"].as_str().unwrap().to_string());
+        }
+        let lex: toml::Value = toml::from_str(&std::fs::read_to_string(format!("{frame_dir}/lexicon.toml")).expect("lexicon")).expect("toml");
+        for t in lex["term"].as_array().expect("terms") {
+            let mut terms = vec![t["term"].as_str().unwrap().to_string()];
+            if let Some(v) = t.get("variants").and_then(|v| v.as_array()) {
+                terms.extend(v.iter().filter_map(|s| s.as_str()).map(str::to_string));
+            }
+            let codes = t.get("codes").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|s| s.as_str()).filter_map(|s| short_to_name.get(s).cloned()).collect()).unwrap_or_default();
+            lexicon.push(LexiconEntry { terms, codes, polarity: t.get("polarity").and_then(|p| p.as_str()).and_then(|p| p.parse().ok()) });
+        }
+        for n in ["动力", "价格", "油耗", "操控", "舒适性", "配置", "安全性", "内饰", "外观", "空间"] {
+            names.insert(n.to_string(), n.to_string());
+        }
+    }
+    let mut options = TrainOptions::default();
+    if let Ok(v) = std::env::var("OPTS") {
+        options = serde_json::from_str(&v).expect("OPTS json");
+    }
+    let mut gold = Vec::new();
+    let mut pred = Vec::new();
+    let mut pred_p = Vec::new();
+    for f in 0..5 {
+        let train: Vec<Example> = rows.iter().filter(|r| r.1 != f).map(|r| r.0.clone()).collect();
+        let test: Vec<Example> = rows.iter().filter(|r| r.1 == f).map(|r| r.0.clone()).collect();
+        let set = TrainSet { examples: train, unlabelled: vec![], lexicon: lexicon.clone(), code_names: names.clone(), frame_version: Some(1) };
+        let t = Instant::now();
+        let model = vocwb_classify::train(&set, &options, &mut |_| true).expect("train");
+        let secs = t.elapsed().as_secs_f64();
+        let texts: Vec<&str> = test.iter().map(|e| e.text.as_str()).collect();
+        let t = Instant::now();
+        let preds = model.predict_many(&texts);
+        let rate = texts.len() as f64 / t.elapsed().as_secs_f64();
+        println!("fold {f}: train {secs:.1}s, predict {rate:.0}/s, oof val {:?}", model.card.validation);
+        for (e, p) in test.iter().zip(&preds) {
+            gold.push(e.labels.clone());
+            pred.push(p.applied(DecisionRule::F1).map(|c| (c.code_id.clone(), c.polarity)).collect::<Vec<_>>());
+            pred_p.push(p.applied(DecisionRule::Precision).map(|c| (c.code_id.clone(), c.polarity)).collect::<Vec<_>>());
+        }
+    }
+    let r = vocwb_classify::evaluate(&gold, &pred);
+    println!("POOLED F1 rule: code micro {:.4} macro {:.4} P {:.4} R {:.4} | pair micro {:.4} | pol acc {:.4}", r.code_micro_f1, r.code_macro_f1, r.code_micro_precision, r.code_micro_recall, r.pair_micro_f1, r.polarity_accuracy);
+    for c in &r.per_code {
+        print!("{}:{:.3} ", c.code, c.f1);
+    }
+    println!();
+    let r = vocwb_classify::evaluate(&gold, &pred_p);
+    println!("POOLED precision rule: code P {:.4} R {:.4} F1 {:.4}", r.code_micro_precision, r.code_micro_recall, r.code_micro_f1);
+}

@@ -1,0 +1,37 @@
+//! The VoC Workbench local classifier: codes with their polarity, learnt from a project's own
+//! human labels, on the CPU, with no pretrained model.
+//!
+//! It takes plain data (texts, (code id, polarity) labels, lexicon terms) and never touches
+//! SQLite; `vocwb_engine::model` reads the project and stores predictions.
+//!
+//! - [`features`]: normalisation, char n-grams and jieba words, a `tokenizers` WordLevel
+//!   vocabulary trained on the project's texts.
+//! - [`linear`]: the SVM solver; [`calibrate`]: Platt/softmax calibration and thresholds.
+//! - [`model`]: training with cross-fitting, prediction, active-learning uncertainty.
+//! - [`store`]: the model directory (`weights.safetensors`, `tokenizer.json`, `card.json`).
+//! - [`metrics`]: code and (code, polarity) pair F1, scored like the shared baselines.
+//!
+//! **Limitations:** one polarity per code per verbatim; codes are predicted independently
+//! (the frame's hierarchy is not used); no pretrained embeddings, so unseen synonyms are only
+//! caught through shared characters or the lexicon.
+
+pub mod calibrate;
+pub mod error;
+pub mod features;
+pub mod linear;
+pub mod metrics;
+pub mod model;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use metrics::{evaluate, EvalReport};
+pub use model::{
+    train, CodeCard, CodePrediction, DecisionRule, Example, LexiconEntry, Model, ModelCard, Prediction, TrainEvent,
+    TrainOptions, TrainSet,
+};
+
+/// Version of the model directory layout.
+pub const FORMAT: u32 = 1;
+
+/// Codes with fewer labelled verbatims than this are flagged as too few in the card.
+pub const TOO_FEW: usize = 30;

@@ -1,0 +1,752 @@
+//! The classifier: one calibrated linear SVM per code over char and word TF-IDF features,
+//! then an aspect-conditioned polarity model for each predicted code.
+//!
+//! Training cross-fits: the training set is split into folds, each fold is scored by models
+//! trained on the others, and those out-of-fold scores fit the calibration, the thresholds and
+//! the validation metrics of the model card. The final models are then trained on everything.
+//!
+//! The polarity of a code is read mostly from the text around the code's cues (its strongest
+//! features in the code model plus its lexicon terms), so a post that praises the power and
+//! complains about fuel gets two different polarities.
+
+use crate::calibrate::{self, Platt, Softmax};
+use crate::error::{Error, Result};
+use crate::features::{Extractor, FeatureConfig, Featurizer, SparseVec, Token};
+use crate::linear::{self, SvmParams};
+use crate::metrics::{self, EvalReport};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Instant;
+use tokenizers::Tokenizer;
+use vocwb_types::Polarity;
+
+/// One labelled verbatim: its text and (code id, polarity) pairs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub text: String,
+    pub labels: Vec<(String, Polarity)>,
+}
+
+/// A lexicon entry in plain form: terms (with variants) and the code ids they point to.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LexiconEntry {
+    pub terms: Vec<String>,
+    pub codes: Vec<String>,
+    pub polarity: Option<Polarity>,
+}
+
+/// Everything training needs, as plain data.
+#[derive(Debug, Clone, Default)]
+pub struct TrainSet {
+    pub examples: Vec<Example>,
+    /// Other texts of the project: they only widen the tokenizer's vocabulary.
+    pub unlabelled: Vec<String>,
+    pub lexicon: Vec<LexiconEntry>,
+    /// Code id to display name, for the model card.
+    pub code_names: BTreeMap<String, String>,
+    pub frame_version: Option<i64>,
+}
+
+/// Training settings; the defaults are the ones measured in `scripts/eval-dev-folds.sh`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainOptions {
+    pub seed: u64,
+    /// Cross-fitting folds for calibration, thresholds and validation metrics.
+    pub folds: usize,
+    pub features: FeatureConfig,
+    pub code_svm: SvmParams,
+    pub polarity_svm: SvmParams,
+    /// A code needs this many labelled verbatims to be modelled.
+    pub min_examples: usize,
+    /// Precision the auto-coding thresholds aim at.
+    pub target_precision: f64,
+    /// Chars either side of a cue that make up its window.
+    pub window: u32,
+    /// Strongest features of each code model used as its cues.
+    pub cues_per_code: usize,
+    /// Weights of the polarity blocks: whole text, windows, windows crossed with the code.
+    pub polarity_blocks: [f32; 3],
+    /// Predict the most likely code when none passes its threshold (every labelled verbatim has one).
+    pub at_least_one: bool,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            seed: 20261123,
+            folds: 5,
+            features: FeatureConfig::default(),
+            code_svm: SvmParams { c: 1.0, ..SvmParams::default() },
+            polarity_svm: SvmParams { c: 0.5, ..SvmParams::default() },
+            min_examples: 5,
+            target_precision: 0.9,
+            window: 8,
+            cues_per_code: 40,
+            polarity_blocks: [0.5, 1.0, 0.7],
+            at_least_one: true,
+        }
+    }
+}
+
+/// What training reports as it goes; the callback returns `false` to cancel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainEvent {
+    /// `features`, `fold` (cross-fitting) or `final`.
+    pub stage: String,
+    pub epoch: usize,
+    pub epochs: usize,
+    /// Mean squared hinge loss of the code models on their training rows.
+    pub loss: f64,
+    /// Code micro-F1 on the held-out fold (cross-fitting only).
+    pub val_f1: Option<f64>,
+}
+
+/// A modelled code in the card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeCard {
+    pub code_id: String,
+    pub name: String,
+    pub label_count: usize,
+    pub polarity_counts: BTreeMap<String, usize>,
+    /// Out-of-fold precision, recall and F1 under the F1 decision rule.
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub threshold_f1: f32,
+    /// `None`: the target precision was not reached on validation; never auto-applied.
+    pub threshold_precision: Option<f32>,
+    pub too_few: bool,
+}
+
+/// The model card: what the model was trained on and how well it did on validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelCard {
+    pub format: u32,
+    pub created_by: String,
+    pub frame_version: Option<i64>,
+    pub examples: usize,
+    pub vocabulary: usize,
+    pub codes: Vec<CodeCard>,
+    /// Codes with labels but fewer than `min_examples`: not modelled.
+    pub skipped_codes: BTreeMap<String, usize>,
+    pub polarities: Vec<Polarity>,
+    pub target_precision: f64,
+    /// Out-of-fold validation (cross-fitting), F1 decision rule.
+    pub validation: ValidationSummary,
+    pub training_seconds: f64,
+    pub options: TrainOptions,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidationSummary {
+    pub code_micro_f1: f64,
+    pub code_macro_f1: f64,
+    pub pair_micro_f1: f64,
+    pub polarity_accuracy: f64,
+    /// Expected calibration error of the code probabilities, before (sigmoid of the raw
+    /// score) and after calibration.
+    pub ece_raw: f64,
+    pub ece_calibrated: f64,
+}
+
+/// How predictions are turned into applied codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecisionRule {
+    /// Per-code thresholds that maximise out-of-fold F1, plus the best code when none passes.
+    F1,
+    /// Per-code thresholds for the target precision; codes that never reach it are not applied.
+    Precision,
+}
+
+/// One code's prediction for a verbatim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodePrediction {
+    pub code_id: String,
+    /// Calibrated probability that the code applies.
+    pub probability: f32,
+    pub polarity: Polarity,
+    /// Calibrated probability of that polarity, given the code applies.
+    pub polarity_probability: f32,
+    pub applied_f1: bool,
+    pub applied_precision: bool,
+}
+
+/// A verbatim's predictions, most likely code first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    pub codes: Vec<CodePrediction>,
+    /// Probability that the model's best guess for the whole verbatim is wrong (1 minus the
+    /// product of each code's decision confidence and each applied polarity's probability).
+    pub uncertainty: f32,
+}
+
+impl Prediction {
+    /// The applied (code, polarity, probability, polarity probability) under a rule.
+    pub fn applied(&self, rule: DecisionRule) -> impl Iterator<Item = &CodePrediction> {
+        self.codes.iter().filter(move |c| match rule {
+            DecisionRule::F1 => c.applied_f1,
+            DecisionRule::Precision => c.applied_precision,
+        })
+    }
+}
+
+/// The polarity part: weights per class over [text | windows | crossed windows | code].
+pub(crate) struct PolarityModel {
+    pub classes: Vec<Polarity>,
+    pub weights: Vec<Vec<f32>>,
+    /// Sorted `(code << 32) | feature` keys of the crossed block; position is the index.
+    pub cross_keys: Vec<u64>,
+    pub calibration: Softmax,
+}
+
+/// A trained classifier.
+pub struct Model {
+    pub card: ModelCard,
+    pub(crate) tokenizer: Tokenizer,
+    pub(crate) featurizer: Featurizer,
+    pub(crate) codes: Vec<String>,
+    pub(crate) code_weights: Vec<Vec<f32>>,
+    pub(crate) code_calibration: Vec<Platt>,
+    pub(crate) cues: Vec<Vec<u32>>,
+    pub(crate) lexicon_cues: Vec<Vec<u32>>,
+    pub(crate) polarity: PolarityModel,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model").field("codes", &self.codes).field("vocabulary", &self.card.vocabulary).finish()
+    }
+}
+
+/// Lower bound for polarity work: codes below this probability are not reported.
+const REPORT_FLOOR: f32 = 0.02;
+
+/// Feature-space layout of polarity instances.
+#[derive(Clone, Copy)]
+struct PolarityLayout {
+    dim: usize,
+    crossed: usize,
+    codes: usize,
+    blocks: [f32; 3],
+    window: u32,
+}
+
+impl PolarityLayout {
+    fn total(&self) -> usize {
+        2 * self.dim + self.crossed + self.codes
+    }
+}
+
+fn cue_windows(tokens: &[Token], cues: &HashSet<u32>, radius: u32) -> Vec<(u32, u32)> {
+    let mut spans: Vec<(u32, u32)> = tokens
+        .iter()
+        .filter(|t| cues.contains(&t.id))
+        .map(|t| (t.start.saturating_sub(radius), t.end + radius))
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(u32, u32)> = Vec::new();
+    for (s, e) in spans {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+/// The polarity instance of (verbatim, code).
+fn polarity_vector(
+    featurizer: &Featurizer,
+    layout: &PolarityLayout,
+    cross_keys: &[u64],
+    doc: &SparseVec,
+    tokens: &[Token],
+    cues: &HashSet<u32>,
+    code: usize,
+) -> SparseVec {
+    let windows = cue_windows(tokens, cues, layout.window);
+    let window = if windows.is_empty() {
+        featurizer.vector(tokens.iter())
+    } else {
+        featurizer.vector(tokens.iter().filter(|t| windows.iter().any(|&(s, e)| t.start >= s && t.end <= e)))
+    };
+    let [a, b, c] = layout.blocks;
+    let d = layout.dim as u32;
+    let mut pairs: Vec<(u32, f32)> = Vec::with_capacity(doc.idx.len() + 2 * window.idx.len() + 1);
+    pairs.extend(doc.idx.iter().zip(&doc.val).map(|(&i, &v)| (i, v * a)));
+    pairs.extend(window.idx.iter().zip(&window.val).map(|(&i, &v)| (d + i, v * b)));
+    for (&i, &v) in window.idx.iter().zip(&window.val) {
+        let key = ((code as u64) << 32) | i as u64;
+        if let Ok(k) = cross_keys.binary_search(&key) {
+            pairs.push((2 * d + k as u32, v * c));
+        }
+    }
+    pairs.push(((2 * layout.dim + layout.crossed + code) as u32, 1.0));
+    SparseVec::from_pairs(pairs)
+}
+
+/// The cue features of each code: its strongest positive weights plus its lexicon terms.
+fn top_cues(weights: &[Vec<f32>], k: usize, lexicon_cues: &[Vec<u32>]) -> Vec<HashSet<u32>> {
+    weights
+        .iter()
+        .zip(lexicon_cues)
+        .map(|(w, lex)| {
+            let dim = w.len() - 1;
+            let mut ids: Vec<u32> = (0..dim as u32).filter(|&i| w[i as usize] > 0.0).collect();
+            ids.sort_by(|&a, &b| w[b as usize].total_cmp(&w[a as usize]).then(a.cmp(&b)));
+            ids.truncate(k);
+            ids.extend(lex.iter().copied());
+            ids.into_iter().collect()
+        })
+        .collect()
+}
+
+struct Prepared {
+    tokens: Vec<Vec<Token>>,
+    docs: Vec<SparseVec>,
+    /// Per example, indices of its modelled codes and their polarity classes.
+    targets: Vec<Vec<(usize, usize)>>,
+}
+
+/// Trains a model; `on_event` sees each stage and may cancel by returning `false`.
+pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&TrainEvent) -> bool) -> Result<Model> {
+    let started = Instant::now();
+    if set.examples.is_empty() {
+        return Err(Error::NotEnoughData("no labelled verbatims".into()));
+    }
+    // Codes and polarity classes in a fixed order, so training is reproducible.
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut pol_counts: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut classes: Vec<Polarity> = Vec::new();
+    for e in &set.examples {
+        let mut seen = HashSet::new();
+        for (c, p) in &e.labels {
+            if seen.insert(c.as_str()) {
+                *counts.entry(c).or_default() += 1;
+                *pol_counts.entry(c).or_default().entry(p.as_str().to_string()).or_default() += 1;
+                if !classes.contains(p) {
+                    classes.push(*p);
+                }
+            }
+        }
+    }
+    classes.sort();
+    let codes: Vec<String> = counts.iter().filter(|(_, &n)| n >= options.min_examples).map(|(c, _)| c.to_string()).collect();
+    let skipped: BTreeMap<String, usize> =
+        counts.iter().filter(|(_, &n)| n < options.min_examples).map(|(c, &n)| (c.to_string(), n)).collect();
+    if codes.is_empty() {
+        return Err(Error::NotEnoughData(format!("no code has {} labelled verbatims yet", options.min_examples)));
+    }
+    let code_index: HashMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+
+    // Vocabulary over all the project's texts; IDF over the labelled ones.
+    let mut feature_config = options.features.clone();
+    let mut user_words: Vec<String> = set.lexicon.iter().flat_map(|e| e.terms.iter().cloned()).collect();
+    user_words.extend(set.code_names.values().cloned());
+    user_words.sort();
+    user_words.dedup();
+    feature_config.user_words = user_words;
+    let extractor = Extractor::new(feature_config);
+    let mut texts: Vec<&str> = set.examples.iter().map(|e| e.text.as_str()).collect();
+    texts.extend(set.unlabelled.iter().map(String::as_str));
+    let tokenizer = crate::features::train_tokenizer(&extractor, &texts)?;
+    let mut featurizer = Featurizer::new(extractor, &tokenizer);
+    let tokens: Vec<Vec<Token>> = set.examples.par_iter().map(|e| featurizer.tokens(&e.text)).collect();
+    featurizer.fit_idf(&tokens);
+    let docs: Vec<SparseVec> = tokens.par_iter().map(|t| featurizer.vector(t.iter())).collect();
+    let targets: Vec<Vec<(usize, usize)>> = set
+        .examples
+        .iter()
+        .map(|e| {
+            let mut t: Vec<(usize, usize)> = Vec::new();
+            for (c, p) in &e.labels {
+                if let Some(&ci) = code_index.get(c.as_str()) {
+                    if !t.iter().any(|x| x.0 == ci) {
+                        t.push((ci, classes.iter().position(|x| x == p).expect("collected above")));
+                    }
+                }
+            }
+            t
+        })
+        .collect();
+    let prep = Prepared { tokens, docs, targets };
+    let lexicon_cues = lexicon_cue_ids(&featurizer, &tokenizer, set, &codes);
+    if !on_event(&TrainEvent { stage: "features".into(), epoch: 0, epochs: options.folds + 1, loss: 0.0, val_f1: None }) {
+        return Err(Error::Cancelled);
+    }
+
+    // Crossed (code, feature) keys: every feature of a verbatim labelled with the code.
+    let mut cross: Vec<u64> = Vec::new();
+    for (t, tg) in prep.tokens.iter().zip(&prep.targets) {
+        for &(c, _) in tg {
+            cross.extend(t.iter().filter(|x| (x.id as usize) < featurizer.dim()).map(|x| ((c as u64) << 32) | x.id as u64));
+        }
+    }
+    cross.sort_unstable();
+    cross.dedup();
+    let layout = PolarityLayout {
+        dim: featurizer.dim(),
+        crossed: cross.len(),
+        codes: codes.len(),
+        blocks: options.polarity_blocks,
+        window: options.window,
+    };
+
+    // Cross-fitting: out-of-fold code scores and polarity scores.
+    let n = set.examples.len();
+    let folds = options.folds.clamp(2, n.max(2));
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(options.seed));
+    let mut fold_of = vec![0usize; n];
+    for (k, &i) in order.iter().enumerate() {
+        fold_of[i] = k % folds;
+    }
+    let mut oof_code = vec![vec![0f32; codes.len()]; n];
+    // (example, code, class, scores)
+    let mut oof_pol: Vec<(usize, usize, usize, Vec<f32>)> = Vec::new();
+    for f in 0..folds {
+        let train_idx: Vec<usize> = (0..n).filter(|&i| fold_of[i] != f).collect();
+        let test_idx: Vec<usize> = (0..n).filter(|&i| fold_of[i] == f).collect();
+        let fitted = fit_all(&prep, &featurizer, &layout, &cross, &train_idx, codes.len(), classes.len(), options, &lexicon_cues, f as u64);
+        for &i in &test_idx {
+            for (c, w) in fitted.code_weights.iter().enumerate() {
+                oof_code[i][c] = linear::score(w, &prep.docs[i]);
+            }
+        }
+        let scored: Vec<(usize, usize, usize, Vec<f32>)> = test_idx
+            .par_iter()
+            .flat_map_iter(|&i| {
+                let fitted = &fitted;
+                let prep = &prep;
+                let featurizer = &featurizer;
+                let cross = &cross;
+                prep.targets[i].iter().map(move |&(c, k)| {
+                    let v = polarity_vector(featurizer, &layout, cross, &prep.docs[i], &prep.tokens[i], &fitted.cues[c], c);
+                    (i, c, k, fitted.polarity_weights.iter().map(|w| linear::score(w, &v)).collect())
+                })
+            })
+            .collect();
+        oof_pol.extend(scored);
+        // Validation F1 of this fold at a zero score threshold.
+        let (mut tp, mut fp, mut fn_) = (0u64, 0u64, 0u64);
+        for &i in &test_idx {
+            for c in 0..codes.len() {
+                let gold = prep.targets[i].iter().any(|t| t.0 == c);
+                match (gold, oof_code[i][c] > 0.0) {
+                    (true, true) => tp += 1,
+                    (false, true) => fp += 1,
+                    (true, false) => fn_ += 1,
+                    _ => {}
+                }
+            }
+        }
+        let val_f1 = 2.0 * tp as f64 / (2 * tp + fp + fn_).max(1) as f64;
+        if !on_event(&TrainEvent { stage: "fold".into(), epoch: f + 1, epochs: folds + 1, loss: fitted.loss, val_f1: Some(val_f1) }) {
+            return Err(Error::Cancelled);
+        }
+    }
+
+    // Calibration and thresholds from the out-of-fold scores.
+    let code_calibration: Vec<Platt> = (0..codes.len())
+        .map(|c| {
+            let z: Vec<Vec<f32>> = oof_code.iter().map(|s| vec![s[c]]).collect();
+            let y: Vec<bool> = prep.targets.iter().map(|t| t.iter().any(|x| x.0 == c)).collect();
+            Platt::fit(&z, &y)
+        })
+        .collect();
+    let oof_prob: Vec<Vec<f32>> =
+        oof_code.iter().map(|s| s.iter().zip(&code_calibration).map(|(&z, cal)| cal.prob(&[z])).collect()).collect();
+    let pol_calibration = Softmax::fit(
+        &oof_pol.iter().map(|x| x.3.clone()).collect::<Vec<_>>(),
+        &oof_pol.iter().map(|x| x.2).collect::<Vec<_>>(),
+        classes.len(),
+    );
+    let mut thresholds_f1 = Vec::new();
+    let mut thresholds_precision = Vec::new();
+    let (mut raw_p, mut cal_p, mut all_y) = (Vec::new(), Vec::new(), Vec::new());
+    for c in 0..codes.len() {
+        let p: Vec<f32> = oof_prob.iter().map(|s| s[c]).collect();
+        let y: Vec<bool> = prep.targets.iter().map(|t| t.iter().any(|x| x.0 == c)).collect();
+        thresholds_f1.push(calibrate::f1_threshold(&p, &y));
+        thresholds_precision.push(calibrate::precision_threshold(&p, &y, options.target_precision, 5));
+        raw_p.extend(oof_code.iter().map(|s| calibrate::sigmoid(s[c] as f64) as f32));
+        cal_p.extend(p);
+        all_y.extend(y);
+    }
+
+    // Out-of-fold validation under the F1 rule, with out-of-fold polarities.
+    let mut pol_of: HashMap<(usize, usize), Vec<f32>> = HashMap::new();
+    for (i, c, _, s) in &oof_pol {
+        pol_of.insert((*i, *c), pol_calibration.probs(s));
+    }
+    let gold: Vec<Vec<(String, Polarity)>> =
+        prep.targets.iter().map(|t| t.iter().map(|&(c, k)| (codes[c].clone(), classes[k])).collect()).collect();
+    let pred: Vec<Vec<(String, Polarity)>> = (0..n)
+        .map(|i| {
+            let chosen = decide(&oof_prob[i], &thresholds_f1, options.at_least_one);
+            chosen
+                .into_iter()
+                .map(|c| {
+                    // A wrongly predicted code has no out-of-fold polarity; any polarity is wrong then.
+                    let k = pol_of.get(&(i, c)).map(|p| argmax(p)).unwrap_or(0);
+                    (codes[c].clone(), classes[k])
+                })
+                .collect()
+        })
+        .collect();
+    let report = metrics::evaluate(&gold, &pred);
+    let validation = ValidationSummary {
+        code_micro_f1: report.code_micro_f1,
+        code_macro_f1: report.code_macro_f1,
+        pair_micro_f1: report.pair_micro_f1,
+        polarity_accuracy: report.polarity_accuracy,
+        ece_raw: calibrate::ece(&raw_p, &all_y, 10),
+        ece_calibrated: calibrate::ece(&cal_p, &all_y, 10),
+    };
+
+    // Final models on everything.
+    let all: Vec<usize> = (0..n).collect();
+    let fitted = fit_all(&prep, &featurizer, &layout, &cross, &all, codes.len(), classes.len(), options, &lexicon_cues, folds as u64);
+    if !on_event(&TrainEvent { stage: "final".into(), epoch: folds + 1, epochs: folds + 1, loss: fitted.loss, val_f1: Some(report.code_micro_f1) }) {
+        return Err(Error::Cancelled);
+    }
+    let cues: Vec<Vec<u32>> = fitted
+        .cues
+        .iter()
+        .map(|s| {
+            let mut v: Vec<u32> = s.iter().copied().collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    let code_cards = codes
+        .iter()
+        .enumerate()
+        .map(|(c, id)| {
+            let m = report.per_code.iter().find(|m| &m.code == id);
+            CodeCard {
+                code_id: id.clone(),
+                name: set.code_names.get(id).cloned().unwrap_or_default(),
+                label_count: counts[id.as_str()],
+                polarity_counts: pol_counts[id.as_str()].clone(),
+                precision: m.map_or(0.0, |m| m.precision),
+                recall: m.map_or(0.0, |m| m.recall),
+                f1: m.map_or(0.0, |m| m.f1),
+                threshold_f1: thresholds_f1[c],
+                threshold_precision: thresholds_precision[c],
+                too_few: counts[id.as_str()] < crate::TOO_FEW,
+            }
+        })
+        .collect();
+    let card = ModelCard {
+        format: crate::FORMAT,
+        created_by: format!("vocwb-classify {}", env!("CARGO_PKG_VERSION")),
+        frame_version: set.frame_version,
+        examples: n,
+        vocabulary: featurizer.dim(),
+        codes: code_cards,
+        skipped_codes: skipped,
+        polarities: classes.clone(),
+        target_precision: options.target_precision,
+        validation,
+        training_seconds: started.elapsed().as_secs_f64(),
+        options: TrainOptions { features: featurizer.extractor.config.clone(), ..options.clone() },
+    };
+    Ok(Model {
+        card,
+        tokenizer,
+        featurizer,
+        codes,
+        code_weights: fitted.code_weights,
+        code_calibration,
+        cues,
+        lexicon_cues,
+        polarity: PolarityModel { classes, weights: fitted.polarity_weights, cross_keys: cross, calibration: pol_calibration },
+    })
+}
+
+fn argmax(p: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &v) in p.iter().enumerate() {
+        if v > p[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Codes whose probability passes their threshold, or the best one when none does.
+fn decide(p: &[f32], thresholds: &[f32], at_least_one: bool) -> Vec<usize> {
+    let mut chosen: Vec<usize> = (0..p.len()).filter(|&c| p[c] >= thresholds[c]).collect();
+    if chosen.is_empty() && at_least_one && !p.is_empty() {
+        chosen.push(argmax(p));
+    }
+    chosen
+}
+
+/// Lexicon terms of each code as feature ids: the jieba word and, when short, the char n-gram.
+fn lexicon_cue_ids(featurizer: &Featurizer, tokenizer: &Tokenizer, set: &TrainSet, codes: &[String]) -> Vec<Vec<u32>> {
+    let max_n = featurizer.extractor.config.char_max;
+    codes
+        .iter()
+        .map(|code| {
+            let mut ids: Vec<u32> = Vec::new();
+            let names = set.code_names.get(code).into_iter().cloned();
+            let terms = set.lexicon.iter().filter(|e| e.codes.contains(code)).flat_map(|e| e.terms.iter().cloned());
+            for term in names.chain(terms) {
+                let t: String = crate::features::normalise(&term).into_iter().map(|c| if c == ' ' { '▁' } else { c }).collect();
+                if let Some(id) = tokenizer.token_to_id(&format!("w:{t}")) {
+                    ids.push(id);
+                }
+                if t.chars().count() >= 2 && t.chars().count() <= max_n {
+                    if let Some(id) = tokenizer.token_to_id(&t) {
+                        ids.push(id);
+                    }
+                }
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        })
+        .collect()
+}
+
+struct Fitted {
+    code_weights: Vec<Vec<f32>>,
+    cues: Vec<HashSet<u32>>,
+    polarity_weights: Vec<Vec<f32>>,
+    loss: f64,
+}
+
+/// Trains the code models, finds the cues, then trains the polarity models, on `rows`.
+#[allow(clippy::too_many_arguments)]
+fn fit_all(
+    prep: &Prepared,
+    featurizer: &Featurizer,
+    layout: &PolarityLayout,
+    cross: &[u64],
+    rows: &[usize],
+    n_codes: usize,
+    n_classes: usize,
+    options: &TrainOptions,
+    lexicon_cues: &[Vec<u32>],
+    salt: u64,
+) -> Fitted {
+    let x: Vec<&SparseVec> = rows.iter().map(|&i| &prep.docs[i]).collect();
+    let trained: Vec<(Vec<f32>, f64)> = (0..n_codes)
+        .into_par_iter()
+        .map(|c| {
+            let y: Vec<bool> = rows.iter().map(|&i| prep.targets[i].iter().any(|t| t.0 == c)).collect();
+            linear::train_binary(&x, featurizer.dim(), &y, &options.code_svm, options.seed ^ (salt << 20) ^ c as u64)
+        })
+        .collect();
+    let loss = trained.iter().map(|t| t.1).sum::<f64>() / n_codes.max(1) as f64;
+    let code_weights: Vec<Vec<f32>> = trained.into_iter().map(|t| t.0).collect();
+    let cues = top_cues(&code_weights, options.cues_per_code, lexicon_cues);
+    let instances: Vec<(SparseVec, usize)> = rows
+        .par_iter()
+        .flat_map_iter(|&i| {
+            let cues = &cues;
+            prep.targets[i].iter().map(move |&(c, k)| {
+                (polarity_vector(featurizer, layout, cross, &prep.docs[i], &prep.tokens[i], &cues[c], c), k)
+            })
+        })
+        .collect();
+    let px: Vec<&SparseVec> = instances.iter().map(|p| &p.0).collect();
+    let polarity_weights: Vec<Vec<f32>> = (0..n_classes)
+        .into_par_iter()
+        .map(|k| {
+            let y: Vec<bool> = instances.iter().map(|p| p.1 == k).collect();
+            linear::train_binary(&px, layout.total(), &y, &options.polarity_svm, options.seed ^ (salt << 20) ^ (1000 + k as u64)).0
+        })
+        .collect();
+    Fitted { code_weights, cues, polarity_weights, loss }
+}
+
+impl Model {
+    /// The modelled code ids, in model order.
+    pub fn codes(&self) -> &[String] {
+        &self.codes
+    }
+
+    fn layout(&self) -> PolarityLayout {
+        PolarityLayout {
+            dim: self.featurizer.dim(),
+            crossed: self.polarity.cross_keys.len(),
+            codes: self.codes.len(),
+            blocks: self.card.options.polarity_blocks,
+            window: self.card.options.window,
+        }
+    }
+
+    /// Predicts one verbatim.
+    pub fn predict(&self, text: &str) -> Prediction {
+        self.predict_with(text, &self.cue_sets(), &self.layout())
+    }
+
+    fn cue_sets(&self) -> Vec<HashSet<u32>> {
+        self.cues.iter().map(|c| c.iter().copied().collect()).collect()
+    }
+
+    fn predict_with(&self, text: &str, cues: &[HashSet<u32>], layout: &PolarityLayout) -> Prediction {
+        let tokens = self.featurizer.tokens(text);
+        let doc = self.featurizer.vector(tokens.iter());
+        let p: Vec<f32> = self
+            .code_weights
+            .iter()
+            .zip(&self.code_calibration)
+            .map(|(w, cal)| cal.prob(&[linear::score(w, &doc)]))
+            .collect();
+        let thresholds: Vec<f32> = self.card.codes.iter().map(|c| c.threshold_f1).collect();
+        let by_f1 = decide(&p, &thresholds, self.card.options.at_least_one);
+        let mut codes = Vec::new();
+        let mut certainty = 1.0f32;
+        for c in 0..p.len() {
+            let applied_f1 = by_f1.contains(&c);
+            certainty *= if applied_f1 { p[c] } else { 1.0 - p[c] };
+            if p[c] < REPORT_FLOOR && !applied_f1 {
+                continue;
+            }
+            let v = polarity_vector(&self.featurizer, layout, &self.polarity.cross_keys, &doc, &tokens, &cues[c], c);
+            let scores: Vec<f32> = self.polarity.weights.iter().map(|w| linear::score(w, &v)).collect();
+            let probs = self.polarity.calibration.probs(&scores);
+            let k = argmax(&probs);
+            if applied_f1 {
+                certainty *= probs[k];
+            }
+            let applied_precision = self.card.codes[c].threshold_precision.is_some_and(|t| p[c] >= t);
+            codes.push(CodePrediction {
+                code_id: self.codes[c].clone(),
+                probability: p[c],
+                polarity: self.polarity.classes[k],
+                polarity_probability: probs[k],
+                applied_f1,
+                applied_precision,
+            });
+        }
+        codes.sort_by(|a, b| b.probability.total_cmp(&a.probability).then_with(|| a.code_id.cmp(&b.code_id)));
+        Prediction { codes, uncertainty: 1.0 - certainty }
+    }
+
+    /// Predicts many verbatims in parallel, in order.
+    pub fn predict_many(&self, texts: &[&str]) -> Vec<Prediction> {
+        let cues = self.cue_sets();
+        let layout = self.layout();
+        texts.par_iter().map(|t| self.predict_with(t, &cues, &layout)).collect()
+    }
+
+    /// Scores the model on labelled examples under a decision rule.
+    pub fn evaluate(&self, examples: &[Example], rule: DecisionRule) -> EvalReport {
+        let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+        let preds = self.predict_many(&texts);
+        let gold: Vec<Vec<(String, Polarity)>> = examples.iter().map(|e| e.labels.clone()).collect();
+        let pred: Vec<Vec<(String, Polarity)>> =
+            preds.iter().map(|p| p.applied(rule).map(|c| (c.code_id.clone(), c.polarity)).collect()).collect();
+        metrics::evaluate(&gold, &pred)
+    }
+}
