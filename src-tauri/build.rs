@@ -16,6 +16,12 @@ fn main() {
         "import_run",
         "import_headers",
         "cancel",
+        "frame_draft",
+        "frame_edit",
+        "frame_publish",
+        "frame_versions",
+        "frame_diff",
+        "migrate_labels",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed (has scripts/build-ui.sh made ui/dist?)");

@@ -91,6 +91,12 @@ fn main() {
             commands::import::import_run,
             commands::import::import_headers,
             commands::import::cancel,
+            commands::frame::frame_draft,
+            commands::frame::frame_edit,
+            commands::frame::frame_publish,
+            commands::frame::frame_versions,
+            commands::frame::frame_diff,
+            commands::frame::migrate_labels,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

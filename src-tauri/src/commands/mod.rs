@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod dialog;
+pub mod frame;
 pub mod import;
 pub mod projects;
 

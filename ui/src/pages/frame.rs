@@ -356,7 +356,7 @@ fn Tree(st: FrameState) -> impl IntoView {
                         class:retired=r.code.is_retired()
                         aria-selected=move || if is_sel() { "true" } else { "false" }
                         aria-expanded=r.has_children.then(|| if r.open { "true" } else { "false" })
-                        aria-level=(r.depth + 1).to_string()
+                        attr:aria-level=(r.depth + 1).to_string()
                         style:padding-left=format!("{}px", 8 + r.depth * 18)
                         on:click=move |_| st.selected.set(Some(id_click.clone()))
                     >
@@ -565,7 +565,7 @@ fn CodeDetail(st: FrameState, code: Code) -> impl IntoView {
             </div>
 
             <details class="op" id="op-add">
-                <summary>{w("添加子编码", "Add child")}</summary>
+                <summary id="op-add-open">{w("添加子编码", "Add child")}</summary>
                 <div class="op-row">
                     <input type="text" id="child-short" placeholder=w("简码", "Short code") prop:value=move || child_short.get() on:input=move |ev| child_short.set(event_target_value(&ev))/>
                     <input type="text" id="child-name-zh" placeholder=w("中文名", "Chinese name") prop:value=move || child_zh.get() on:input=move |ev| child_zh.set(event_target_value(&ev))/>
@@ -574,7 +574,7 @@ fn CodeDetail(st: FrameState, code: Code) -> impl IntoView {
                 </div>
             </details>
             <details class="op" id="op-move">
-                <summary>{w("移动到…", "Move to…")}</summary>
+                <summary id="op-move-open">{w("移动到…", "Move to…")}</summary>
                 <div class="op-row">
                     <select id="move-parent" on:change=move |ev| move_to.set(event_target_value(&ev))>
                         <option value="">{w("（顶层）", "(top level)")}</option>
@@ -584,7 +584,7 @@ fn CodeDetail(st: FrameState, code: Code) -> impl IntoView {
                 </div>
             </details>
             <details class="op" id="op-merge">
-                <summary>{w("合并到…", "Merge into…")}</summary>
+                <summary id="op-merge-open">{w("合并到…", "Merge into…")}</summary>
                 <div class="op-row">
                     <select id="merge-into" on:change=move |ev| merge_into.set(event_target_value(&ev))>
                         <option value="">{w("选择编码", "Choose a code")}</option>
@@ -594,7 +594,7 @@ fn CodeDetail(st: FrameState, code: Code) -> impl IntoView {
                 </div>
             </details>
             <details class="op" id="op-split">
-                <summary>{w("拆分为…", "Split into…")}</summary>
+                <summary id="op-split-open">{w("拆分为…", "Split into…")}</summary>
                 <p class="hint">{w("每行一个新编码：简码 中文名 英文名（至少两行）", "One new code a line: short code, Chinese name, English name (two lines or more)")}</p>
                 <textarea id="split-into" rows="3" prop:value=move || split_text.get() on:input=move |ev| split_text.set(event_target_value(&ev))></textarea>
                 <div class="actions">
