@@ -14,6 +14,7 @@ pub struct CodeMetrics {
     pub code: String,
     pub support: u64,
     pub predicted: u64,
+    pub tp: u64,
     pub precision: f64,
     pub recall: f64,
     pub f1: f64,
@@ -23,6 +24,9 @@ pub struct CodeMetrics {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvalReport {
     pub verbatims: u64,
+    /// Raw counts, so that folds can be pooled: code and pair true/false positives, false negatives.
+    pub code_counts: [u64; 3],
+    pub pair_counts: [u64; 3],
     pub code_micro_precision: f64,
     pub code_micro_recall: f64,
     pub code_micro_f1: f64,
@@ -77,13 +81,15 @@ pub fn evaluate(gold: &[Vec<(String, Polarity)>], pred: &[Vec<(String, Polarity)
         fp += f;
         fn_ += n;
         let (precision, recall, f1) = f1(*t, *f, *n);
-        per_code.push(CodeMetrics { code: code.to_string(), support: t + n, predicted: t + f, precision, recall, f1 });
+        per_code.push(CodeMetrics { code: code.to_string(), support: t + n, predicted: t + f, tp: *t, precision, recall, f1 });
     }
     let (cp, cr, cf) = f1(tp, fp, fn_);
     let (pp, pr, pf) = f1(ptp, pfp, pfn);
     let macro_f1 = if per_code.is_empty() { 0.0 } else { per_code.iter().map(|c| c.f1).sum::<f64>() / per_code.len() as f64 };
     EvalReport {
         verbatims: gold.len() as u64,
+        code_counts: [tp, fp, fn_],
+        pair_counts: [ptp, pfp, pfn],
         code_micro_precision: cp,
         code_micro_recall: cr,
         code_micro_f1: cf,

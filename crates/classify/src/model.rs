@@ -72,6 +72,10 @@ pub struct TrainOptions {
     pub polarity_blocks: [f32; 3],
     /// Predict the most likely code when none passes its threshold (every labelled verbatim has one).
     pub at_least_one: bool,
+    /// NB-SVM scaling of the code models: each feature is scaled by `floor + |log-count ratio|`
+    /// of the code (smoothing `alpha`; 0 turns it off).
+    pub nb_alpha: f32,
+    pub nb_floor: f32,
 }
 
 impl Default for TrainOptions {
@@ -88,6 +92,8 @@ impl Default for TrainOptions {
             cues_per_code: 40,
             polarity_blocks: [0.5, 1.0, 0.7],
             at_least_one: true,
+            nb_alpha: 0.0,
+            nb_floor: 0.0,
         }
     }
 }
@@ -642,7 +648,22 @@ fn fit_all(
         .into_par_iter()
         .map(|c| {
             let y: Vec<bool> = rows.iter().map(|&i| prep.targets[i].iter().any(|t| t.0 == c)).collect();
-            linear::train_binary(&x, featurizer.dim(), &y, &options.code_svm, options.seed ^ (salt << 20) ^ c as u64)
+            let seed = options.seed ^ (salt << 20) ^ c as u64;
+            if options.nb_alpha <= 0.0 {
+                return linear::train_binary(&x, featurizer.dim(), &y, &options.code_svm, seed);
+            }
+            let scale = nb_scale(&x, &y, featurizer.dim(), options.nb_alpha, options.nb_floor);
+            let scaled: Vec<SparseVec> = x
+                .iter()
+                .map(|r| SparseVec { idx: r.idx.clone(), val: r.idx.iter().zip(&r.val).map(|(&j, &v)| v * scale[j as usize]).collect() })
+                .collect();
+            let refs: Vec<&SparseVec> = scaled.iter().collect();
+            let (mut w, loss) = linear::train_binary(&refs, featurizer.dim(), &y, &options.code_svm, seed);
+            // The scale folds into the weights, so prediction is unchanged.
+            for (wj, sj) in w.iter_mut().zip(&scale) {
+                *wj *= sj;
+            }
+            (w, loss)
         })
         .collect();
     let loss = trained.iter().map(|t| t.1).sum::<f64>() / n_codes.max(1) as f64;
@@ -668,6 +689,23 @@ fn fit_all(
     Fitted { code_weights, cues, polarity_weights, loss }
 }
 
+/// NB-SVM feature scale for one code: `floor + |ln((p_j / |p|) / (q_j / |q|))|`, with `p` and
+/// `q` the smoothed feature sums over positive and negative rows (Wang & Manning, 2012).
+fn nb_scale(x: &[&SparseVec], y: &[bool], dim: usize, alpha: f32, floor: f32) -> Vec<f32> {
+    let mut p = vec![alpha as f64; dim];
+    let mut q = vec![alpha as f64; dim];
+    for (r, &yi) in x.iter().zip(y) {
+        let acc = if yi { &mut p } else { &mut q };
+        for (&j, &v) in r.idx.iter().zip(&r.val) {
+            if (j as usize) < dim {
+                acc[j as usize] += v as f64;
+            }
+        }
+    }
+    let (sp, sq): (f64, f64) = (p.iter().sum(), q.iter().sum());
+    p.iter().zip(&q).map(|(a, b)| floor + ((a / sp) / (b / sq)).ln().abs() as f32).collect()
+}
+
 impl Model {
     /// The modelled code ids, in model order.
     pub fn codes(&self) -> &[String] {
@@ -682,6 +720,18 @@ impl Model {
             blocks: self.card.options.polarity_blocks,
             window: self.card.options.window,
         }
+    }
+
+    /// Uncalibrated code scores (SVM margins), in [`Model::codes`] order.
+    pub fn raw_scores(&self, text: &str) -> Vec<f32> {
+        let tokens = self.featurizer.tokens(text);
+        let doc = self.featurizer.vector(tokens.iter());
+        self.code_weights.iter().map(|w| linear::score(w, &doc)).collect()
+    }
+
+    /// Calibrated code probabilities, in [`Model::codes`] order.
+    pub fn probabilities(&self, text: &str) -> Vec<f32> {
+        self.raw_scores(text).iter().zip(&self.code_calibration).map(|(&z, cal)| cal.prob(&[z])).collect()
     }
 
     /// Predicts one verbatim.

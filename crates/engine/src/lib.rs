@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod frame;
 pub mod labels;
+pub mod model;
 pub mod import;
 pub mod index;
 pub mod progress;

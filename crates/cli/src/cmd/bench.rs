@@ -7,6 +7,8 @@ pub enum Bench {
     Import(ImportArgs),
     /// Build the search index of a generated corpus, time filtered queries, compare with ripgrep.
     Search(super::search::BenchArgs),
+    /// Train on labelled verbatims (made-up ones by default) and time auto-coding.
+    Train(super::train::BenchArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -25,6 +27,7 @@ impl Bench {
         match self {
             Bench::Import(a) => a.json,
             Bench::Search(a) => a.json,
+            Bench::Train(a) => a.json,
         }
     }
 }
@@ -32,6 +35,7 @@ impl Bench {
 pub fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Search(args) => super::search::run_bench(args),
+        Bench::Train(args) => super::train::run_bench(args),
         Bench::Import(args) => {
             let temp;
             let dir = match &args.work_dir {

@@ -1,8 +1,10 @@
 //! The subcommands, one module each.
 
 mod agreement;
+mod autocode;
 mod bench;
 pub mod demo;
+mod eval;
 mod export;
 mod frame;
 mod label;
@@ -15,6 +17,7 @@ mod init;
 mod review;
 mod search;
 mod stats;
+mod train;
 
 use clap::Subcommand;
 
@@ -64,6 +67,12 @@ pub enum Command {
     /// QA review of auto-coded verbatims: sample, decide, report.
     #[command(subcommand)]
     Review(review::ReviewCmd),
+    /// Train a classifier on the human labels; it becomes the active model if it validates better.
+    Train(train::Args),
+    /// Score the active model on a labelled file (not added to the project).
+    Eval(eval::Args),
+    /// Apply the active model to every verbatim without a human label.
+    Autocode(autocode::Args),
 }
 
 impl Command {
@@ -88,6 +97,9 @@ impl Command {
             Command::Search(a) => a.json,
             Command::Index(c) => c.json(),
             Command::Review(c) => c.json(),
+            Command::Train(a) => a.json,
+            Command::Eval(a) => a.json,
+            Command::Autocode(a) => a.json,
         }
     }
 }
@@ -113,5 +125,8 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Search(a) => search::run(a),
         Command::Index(c) => index::run(c),
         Command::Review(c) => review::run(c),
+        Command::Train(a) => train::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::Autocode(a) => autocode::run(a),
     }
 }

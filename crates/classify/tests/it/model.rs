@@ -1,0 +1,100 @@
+use super::{made_up, small_options, train_set};
+use vocwb_classify::calibrate::{ece, sigmoid};
+use vocwb_classify::{train, DecisionRule, Error, TrainEvent};
+
+#[test]
+fn learns_a_small_made_up_set() {
+    let model = train(&train_set(made_up(240, 1)), &small_options(), &mut |_| true).unwrap();
+    let test = made_up(120, 99);
+    let r = model.evaluate(&test, DecisionRule::F1);
+    // A random model would score about 0.4 on codes and 0.15 on pairs.
+    assert!(r.code_micro_f1 > 0.95, "code micro-F1 {}", r.code_micro_f1);
+    assert!(r.pair_micro_f1 > 0.85, "pair micro-F1 {}", r.pair_micro_f1);
+    // The polarity comes from the code's own clause, not the other code's.
+    let p = model.predict("动力很猛，后排太挤，");
+    let pol = |c: &str| p.codes.iter().find(|x| x.code_id == c).map(|x| x.polarity);
+    assert_eq!(pol("power"), Some(vocwb_types::Polarity::Delight));
+    assert_eq!(pol("space"), Some(vocwb_types::Polarity::Pain));
+    assert_eq!(model.card.codes.len(), 3);
+    assert!(model.card.codes.iter().all(|c| c.label_count > 50 && c.threshold_f1 > 0.0));
+}
+
+#[test]
+fn same_seed_same_model() {
+    let set = train_set(made_up(150, 2));
+    let a = train(&set, &small_options(), &mut |_| true).unwrap();
+    let b = train(&set, &small_options(), &mut |_| true).unwrap();
+    let texts: Vec<String> = made_up(40, 3).into_iter().map(|e| e.text).collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    assert_eq!(a.predict_many(&refs), b.predict_many(&refs));
+    assert_eq!(a.card.validation, b.card.validation);
+}
+
+#[test]
+fn save_and_load_give_identical_predictions() {
+    let model = train(&train_set(made_up(150, 4)), &small_options(), &mut |_| true).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    model.save(dir.path()).unwrap();
+    for f in ["weights.safetensors", "tokenizer.json", "card.json"] {
+        assert!(dir.path().join(f).is_file(), "{f} missing");
+    }
+    let loaded = vocwb_classify::Model::load(dir.path()).unwrap();
+    let texts: Vec<String> = made_up(40, 5).into_iter().map(|e| e.text).chain(["完全没见过的字".to_string()]).collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    assert_eq!(model.predict_many(&refs), loaded.predict_many(&refs));
+    assert_eq!(model.card, loaded.card);
+}
+
+#[test]
+fn calibration_lowers_expected_calibration_error_on_a_validation_split() {
+    // Noisy labels: a fifth of the verbatims carry a random extra code, so probabilities matter.
+    let mut examples = made_up(300, 6);
+    for (i, e) in examples.iter_mut().enumerate() {
+        if i % 5 == 0 && !e.labels.iter().any(|l| l.0 == "price") {
+            e.labels.push(("price".into(), vocwb_types::Polarity::Neutral));
+        }
+    }
+    let (train_part, validation) = examples.split_at(200);
+    let model = train(&train_set(train_part.to_vec()), &small_options(), &mut |_| true).unwrap();
+    let (mut raw, mut calibrated, mut truth) = (Vec::new(), Vec::new(), Vec::new());
+    for e in validation {
+        let scores = model.raw_scores(&e.text);
+        let probs = model.probabilities(&e.text);
+        for (c, code) in model.codes().iter().enumerate() {
+            raw.push(sigmoid(scores[c] as f64) as f32);
+            calibrated.push(probs[c]);
+            truth.push(e.labels.iter().any(|l| &l.0 == code));
+        }
+    }
+    let (before, after) = (ece(&raw, &truth, 10), ece(&calibrated, &truth, 10));
+    assert!(after < before, "ECE before {before:.4}, after {after:.4}");
+    assert!(model.card.validation.ece_calibrated < model.card.validation.ece_raw);
+}
+
+#[test]
+fn training_reports_progress_and_can_be_cancelled() {
+    let set = train_set(made_up(90, 7));
+    let mut events: Vec<TrainEvent> = Vec::new();
+    train(&set, &small_options(), &mut |e| {
+        events.push(e.clone());
+        true
+    })
+    .unwrap();
+    let stages: Vec<&str> = events.iter().map(|e| e.stage.as_str()).collect();
+    assert_eq!(stages, ["features", "fold", "fold", "fold", "final"]);
+    assert!(events[1..].iter().all(|e| e.val_f1.is_some() && e.loss.is_finite()));
+    let mut seen = 0;
+    let cancelled = train(&set, &small_options(), &mut |_| {
+        seen += 1;
+        seen < 2
+    });
+    assert!(matches!(cancelled, Err(Error::Cancelled)));
+}
+
+#[test]
+fn uncertainty_is_higher_for_off_topic_text() {
+    let model = train(&train_set(made_up(200, 8)), &small_options(), &mut |_| true).unwrap();
+    let clear = model.predict("动力很猛，推背感强，");
+    let vague = model.predict("今天天气不错。");
+    assert!(vague.uncertainty > clear.uncertainty, "{} vs {}", vague.uncertainty, clear.uncertainty);
+}
