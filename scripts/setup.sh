@@ -43,3 +43,11 @@ if ! tauri-driver --version 2>/dev/null | grep -q "${TAURI_DRIVER_VERSION}"; the
 fi
 
 echo "setup: done"
+
+# The desktop app's window tests (scripts/e2e.sh) look for the native file dialog with xwininfo.
+if ! command -v xwininfo >/dev/null 2>&1; then
+  echo "setup: installing x11-utils (xwininfo, for the window tests)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends x11-utils
+  echo "setup: done"
+fi

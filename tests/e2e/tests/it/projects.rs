@@ -108,3 +108,55 @@ async fn language_toggle_switches_and_persists() {
     check::text(&app, "nav-overview", "概览").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn keyboard_tab_order_and_visible_focus() {
+    let home = Home::new();
+    let app = App::launch(&home, &[]).await;
+    find::id(&app, "page-projects").await;
+    let active = "return document.activeElement ? document.activeElement.id : null;";
+    app.client.execute("document.getElementById('create-dir').focus();", vec![]).await.unwrap();
+    let mut order = Vec::new();
+    for _ in 0..3 {
+        let el = app.client.active_element().await.unwrap();
+        el.send_keys("\u{E004}").await.unwrap(); // Tab
+        order.push(app.client.execute(active, vec![]).await.unwrap().as_str().unwrap_or("").to_string());
+    }
+    assert_eq!(order, ["create-dir-browse", "create-submit", "open-dir"]);
+    // The focused control shows a ring (keyboard focus is visible).
+    let outline = app
+        .client
+        .execute("return getComputedStyle(document.activeElement).outlineStyle;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(outline.as_str(), Some("solid"), "focus ring on #open-dir");
+    app.screenshot("12-keyboard-focus").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn browse_opens_a_native_folder_dialog_and_the_window_stays_responsive() {
+    let home = Home::new();
+    let app = App::launch(&home, &[]).await;
+    find::id(&app, "page-projects").await;
+    let before = top_level_windows();
+    action::click(&app, "create-dir-browse").await;
+    let deadline = std::time::Instant::now() + vocwb_e2e::TIMEOUT;
+    let mut after = before;
+    while std::time::Instant::now() < deadline && after <= before {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        after = top_level_windows();
+    }
+    assert!(after > before, "no dialog window appeared ({before} -> {after} named windows)");
+    // The dialog runs beside the UI: the page still answers.
+    check::text(&app, "nav-projects", "项目").await;
+    let shot = vocwb_e2e::artifacts_dir().join("13-native-folder-dialog.png");
+    let _ = std::process::Command::new("import").args(["-window", "root"]).arg(&shot).status();
+    app.close().await;
+}
+
+/// Named windows on the X display (a new one appears with the dialog).
+fn top_level_windows() -> usize {
+    let out = std::process::Command::new("xwininfo").args(["-root", "-tree"]).output().expect("xwininfo (x11-utils)");
+    String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.contains("\"vocwb-app\"") && !l.contains("(has no name)")).count()
+}
