@@ -49,11 +49,13 @@ impl FrameState {
             match api::frame_edit(&op, &author).await {
                 Ok(v) => {
                     me.problem.set(None);
+                    // The new draft first: the detail panel reads it when the selection changes.
+                    let frame = v.frame.clone();
+                    me.view.set(Some(v));
                     if let Some(id) = select {
-                        me.reveal(&v.frame, &id);
+                        me.reveal(&frame, &id);
                         me.selected.set(Some(id));
                     }
-                    me.view.set(Some(v));
                 }
                 Err(e) => me.problem.set(Some(e)),
             }
@@ -382,7 +384,7 @@ fn parse_split(text: &str, frame: &Frame, parent: Option<String>) -> Vec<Code> {
             let short_code = parts.next().unwrap_or_default().to_string();
             let name_zh = parts.next().unwrap_or_default().trim().to_string();
             let name_en = parts.next().unwrap_or_default().trim().to_string();
-            Code { id: frame.next_id(i), short_code, parent: parent.clone(), name_zh, name_en, ..Code::default() }
+            Code { id: frame.next_id(i), short_code, parent: parent.clone(), name_zh, name_en, status: "active".into(), ..Code::default() }
         })
         .collect()
 }
@@ -471,7 +473,7 @@ fn CodeDetail(st: FrameState, code: Code) -> impl IntoView {
             parent: Some(parent_id.clone()),
             name_zh: child_zh.get_untracked().trim().to_string(),
             name_en: child_en.get_untracked().trim().to_string(),
-            ..Code::default()
+            status: "active".into(), ..Code::default()
         };
         let id = new.id.clone();
         st.expanded.update(|e| {

@@ -3,6 +3,7 @@
 //! Each test launches the real release `vocwb-app` in a private temporary home and drives it
 //! like a person would; screenshots of every screen land in `tests/artifacts/`.
 
+mod frame;
 mod import;
 mod projects;
 
