@@ -37,7 +37,7 @@ fn process_age_ms() -> Option<u64> {
     let uptime: f64 = std::fs::read_to_string("/proc/uptime").ok()?.split_whitespace().next()?.parse().ok()?;
     // USER_HZ is 100 on every Linux architecture's user-space ABI.
     let age = uptime - start_ticks / 100.0;
-    (age >= 0.0).then(|| (age * 1000.0) as u64)
+    (age >= 0.0).then_some((age * 1000.0) as u64)
 }
 
 #[cfg(test)]

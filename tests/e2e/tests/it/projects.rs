@@ -33,6 +33,7 @@ async fn open_demo_shows_the_engines_counts() {
 }
 
 #[tokio::test]
+#[allow(clippy::print_stderr)] // The launch times are for people reading the test log.
 async fn demo_flag_opens_straight_into_the_overview() {
     let home = Home::new();
     let app = App::launch(&home, &["--demo"]).await;
