@@ -37,7 +37,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; 
   cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}" --force
 fi
 
-if ! tauri-driver --version 2>/dev/null | grep -q "${TAURI_DRIVER_VERSION}"; then
+# tauri-driver has no --version flag; cargo's install list says which version is there.
+if ! cargo install --list 2>/dev/null | grep -q "^tauri-driver v${TAURI_DRIVER_VERSION}:"; then
   echo "setup: installing tauri-driver ${TAURI_DRIVER_VERSION}"
   cargo install tauri-driver --version "${TAURI_DRIVER_VERSION}" --locked --force
 fi
