@@ -53,6 +53,7 @@ pub struct TrainSet {
 
 /// Training settings; the defaults are the ones measured in `scripts/eval-dev-folds.sh`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TrainOptions {
     pub seed: u64,
     /// Cross-fitting folds for calibration, thresholds and validation metrics.
@@ -76,6 +77,9 @@ pub struct TrainOptions {
     /// of the code (smoothing `alpha`; 0 turns it off).
     pub nb_alpha: f32,
     pub nb_floor: f32,
+    /// Calibrate each code on its score plus the best other code's score and whether it is the
+    /// top code, so codes compete (a clear 动力 post lowers a borderline 操控).
+    pub stack: bool,
 }
 
 impl Default for TrainOptions {
@@ -94,6 +98,7 @@ impl Default for TrainOptions {
             at_least_one: true,
             nb_alpha: 0.0,
             nb_floor: 0.0,
+            stack: true,
         }
     }
 }
@@ -230,7 +235,7 @@ impl std::fmt::Debug for Model {
 }
 
 /// Lower bound for polarity work: codes below this probability are not reported.
-const REPORT_FLOOR: f32 = 0.02;
+const REPORT_FLOOR: f32 = 0.1;
 
 /// Feature-space layout of polarity instances.
 #[derive(Clone, Copy)]
@@ -460,13 +465,12 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
     // Calibration and thresholds from the out-of-fold scores.
     let code_calibration: Vec<Platt> = (0..codes.len())
         .map(|c| {
-            let z: Vec<Vec<f32>> = oof_code.iter().map(|s| vec![s[c]]).collect();
+            let z: Vec<Vec<f32>> = oof_code.iter().map(|s| calibration_inputs(s, c, options.stack)).collect();
             let y: Vec<bool> = prep.targets.iter().map(|t| t.iter().any(|x| x.0 == c)).collect();
             Platt::fit(&z, &y)
         })
         .collect();
-    let oof_prob: Vec<Vec<f32>> =
-        oof_code.iter().map(|s| s.iter().zip(&code_calibration).map(|(&z, cal)| cal.prob(&[z])).collect()).collect();
+    let oof_prob: Vec<Vec<f32>> = oof_code.iter().map(|s| calibrated(s, &code_calibration, options.stack)).collect();
     let pol_calibration = Softmax::fit(
         &oof_pol.iter().map(|x| x.3.clone()).collect::<Vec<_>>(),
         &oof_pol.iter().map(|x| x.2).collect::<Vec<_>>(),
@@ -574,6 +578,21 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         lexicon_cues,
         polarity: PolarityModel { classes, weights: fitted.polarity_weights, cross_keys: cross, calibration: pol_calibration },
     })
+}
+
+/// What a code's calibration sees: its score, and with stacking the best other score and
+/// whether this code is the top one.
+fn calibration_inputs(scores: &[f32], c: usize, stack: bool) -> Vec<f32> {
+    if !stack {
+        return vec![scores[c]];
+    }
+    let other = scores.iter().enumerate().filter(|&(j, _)| j != c).map(|(_, &v)| v).fold(f32::NEG_INFINITY, f32::max);
+    let other = if other.is_finite() { other } else { -1.0 };
+    vec![scores[c], other, if scores[c] >= other { 1.0 } else { 0.0 }]
+}
+
+fn calibrated(scores: &[f32], calibration: &[Platt], stack: bool) -> Vec<f32> {
+    (0..scores.len()).map(|c| calibration[c].prob(&calibration_inputs(scores, c, stack))).collect()
 }
 
 fn argmax(p: &[f32]) -> usize {
@@ -731,7 +750,7 @@ impl Model {
 
     /// Calibrated code probabilities, in [`Model::codes`] order.
     pub fn probabilities(&self, text: &str) -> Vec<f32> {
-        self.raw_scores(text).iter().zip(&self.code_calibration).map(|(&z, cal)| cal.prob(&[z])).collect()
+        calibrated(&self.raw_scores(text), &self.code_calibration, self.card.options.stack)
     }
 
     /// Predicts one verbatim.
@@ -746,12 +765,8 @@ impl Model {
     fn predict_with(&self, text: &str, cues: &[HashSet<u32>], layout: &PolarityLayout) -> Prediction {
         let tokens = self.featurizer.tokens(text);
         let doc = self.featurizer.vector(tokens.iter());
-        let p: Vec<f32> = self
-            .code_weights
-            .iter()
-            .zip(&self.code_calibration)
-            .map(|(w, cal)| cal.prob(&[linear::score(w, &doc)]))
-            .collect();
+        let scores: Vec<f32> = self.code_weights.iter().map(|w| linear::score(w, &doc)).collect();
+        let p = calibrated(&scores, &self.code_calibration, self.card.options.stack);
         let thresholds: Vec<f32> = self.card.codes.iter().map(|c| c.threshold_f1).collect();
         let by_f1 = decide(&p, &thresholds, self.card.options.at_least_one);
         let mut codes = Vec::new();
