@@ -21,7 +21,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use vocwb_search::{Application, SearchDoc, SearchIndex};
-pub use vocwb_search::{AppliedCode, CodeCount, Filters, Hit, SearchQuery, SearchResults, Source};
+pub use vocwb_types::search::{
+    AppliedCode, CodeCount, FilterOptions, Filters, Hit, IndexAction, IndexReport, IndexStatus, SearchQuery, SearchResults, Source,
+};
 use vocwb_types::{Polarity, ProgressEvent};
 
 /// The index folder inside `derived/`.
@@ -51,42 +53,6 @@ pub struct Watermark {
     pub frame_version: Option<i64>,
     /// A hash of the lexicon words given to the tokenizer.
     pub lexicon: String,
-}
-
-/// What a refresh or rebuild did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum IndexAction {
-    /// Nothing had changed.
-    Fresh,
-    /// Changed verbatims were re-indexed.
-    Refreshed,
-    /// The index was built from scratch.
-    Rebuilt,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IndexReport {
-    pub action: IndexAction,
-    /// Why the index was rebuilt.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Verbatims (re-)indexed by this call.
-    pub indexed: u64,
-    /// Documents in the index afterwards.
-    pub documents: u64,
-    pub seconds: f64,
-}
-
-/// The state of the index without changing it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IndexStatus {
-    /// `fresh`, `stale`, `missing` or `unusable`.
-    pub state: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    pub documents: u64,
-    pub verbatims: u64,
 }
 
 impl Project {
@@ -223,6 +189,43 @@ impl Project {
             return Ok(status("unusable", Some(format!("{documents} documents for {verbatims} verbatims")), documents));
         }
         Ok(status("fresh", None, documents))
+    }
+
+    /// The values a search screen offers in its filter lists, with how many verbatims have each.
+    pub fn filter_options(&self) -> Result<FilterOptions> {
+        let counts = |sql: &str| -> Result<Vec<(String, u64)>> {
+            let mut st = self.conn.prepare(sql)?;
+            let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let (first_date, last_date) = self.conn.query_row(
+            "SELECT MIN(substr(date, 1, 10)), MAX(substr(date, 1, 10)) FROM document WHERE date IS NOT NULL AND date != ''",
+            [],
+            |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)),
+        )?;
+        let per_document = |column: &str| {
+            format!(
+                "SELECT d.{column}, COUNT(*) FROM verbatim v JOIN document d ON d.id = v.document_id
+                 WHERE d.{column} IS NOT NULL AND d.{column} != '' GROUP BY d.{column} ORDER BY COUNT(*) DESC, d.{column}"
+            )
+        };
+        Ok(FilterOptions {
+            channels: counts(&per_document("channel"))?,
+            dealers: counts(&per_document("dealer"))?,
+            vehicle_models: counts(&per_document("vehicle_model"))?,
+            first_date: first_date.filter(|d| parse_date(d).is_some()),
+            last_date: last_date.filter(|d| parse_date(d).is_some()),
+            models: review::current_models(&self.conn)?,
+            review_statuses: [
+                review::STATUS_UNREVIEWED,
+                review::STATUS_PENDING,
+                review::STATUS_ACCEPTED,
+                review::STATUS_CORRECTED,
+                review::STATUS_REJECTED,
+            ]
+            .map(String::from)
+            .to_vec(),
+        })
     }
 
     fn rebuild_with_reason(&self, reason: String, progress: &dyn Progress) -> Result<(SearchIndex, IndexReport)> {

@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use vocwb_types::{Polarity, Role};
+pub use vocwb_types::review::*;
+use vocwb_types::Role;
 
 /// Review states of a verbatim as the search index shows them.
 pub const STATUS_UNREVIEWED: &str = "unreviewed";
@@ -34,8 +35,6 @@ pub const STATUS_REJECTED: &str = "rejected";
 /// z for a two-sided 95% interval, as printed in textbooks (1.959964 rounded).
 pub const Z_95: f64 = 1.96;
 
-/// The default inner boundaries of the confidence bands: [0, .5), [.5, .7), [.7, .9), [.9, 1].
-pub const DEFAULT_BANDS: [f64; 3] = [0.5, 0.7, 0.9];
 
 /// Each review item's verbatim and latest decision (`NULL` while undecided).
 pub(crate) const ITEM_STATUS_SQL: &str = "SELECT i.verbatim_id AS verbatim_id,
@@ -64,44 +63,6 @@ pub fn current_models(conn: &Connection) -> Result<Vec<String>> {
     Ok(latest.into_iter().collect())
 }
 
-/// How to draw a sample.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SampleParams {
-    pub reviewer: String,
-    pub seed: u64,
-    /// Items per code, spread evenly over the confidence bands that have predictions (a band
-    /// with too few gives its share to the others).
-    pub per_code: usize,
-    /// Code ids to sample; empty for every code the model predicted.
-    #[serde(default)]
-    pub codes: Vec<String>,
-    /// Inner band boundaries, ascending, inside (0, 1).
-    #[serde(default = "default_bands")]
-    pub bands: Vec<f64>,
-    /// The model whose predictions are reviewed; default: the current model.
-    #[serde(default)]
-    pub model_id: Option<String>,
-}
-
-fn default_bands() -> Vec<f64> {
-    DEFAULT_BANDS.to_vec()
-}
-
-impl SampleParams {
-    pub fn new(reviewer: &str, seed: u64, per_code: usize) -> SampleParams {
-        SampleParams { reviewer: reviewer.into(), seed, per_code, codes: Vec::new(), bands: default_bands(), model_id: None }
-    }
-}
-
-/// One code × band cell of a sample: how many predictions it had and how many were drawn.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stratum {
-    pub code_id: String,
-    pub band: String,
-    pub population: u64,
-    pub drawn: u64,
-}
-
 /// What `review_sample.params` holds: the parameters plus the strata found when drawing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct StoredParams {
@@ -110,102 +71,29 @@ struct StoredParams {
     strata: Vec<Stratum>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReviewSample {
-    pub id: i64,
-    pub created_at: String,
-    pub reviewer: String,
-    pub seed: u64,
-    pub model_id: String,
-    pub params: SampleParams,
-    pub strata: Vec<Stratum>,
-    pub items: Vec<ReviewItem>,
-}
-
-/// A drawn prediction, with its verbatim text and latest decision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReviewItem {
-    pub sample_id: i64,
-    pub position: i64,
-    pub verbatim_id: i64,
-    pub code_id: String,
-    pub polarity: Option<Polarity>,
-    pub confidence: f64,
-    pub model_id: String,
-    pub band: String,
-    pub text: String,
-    pub decision: Option<Decision>,
-}
-
-/// What the reviewer says about one drawn prediction.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
-pub enum Verdict {
-    /// The code and polarity are right.
-    Accept,
-    /// The code does not apply.
-    Reject,
-    /// The code should be `code` (when given and different), and/or the polarity `polarity`.
-    Correct { code: Option<String>, polarity: Option<Polarity> },
-    /// The predicted code is right, and `code` was missed.
-    AddMissing { code: String, polarity: Polarity },
-}
-
-/// A recorded decision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Decision {
-    pub id: i64,
-    pub sample_id: i64,
-    pub position: i64,
-    /// `accept`, `correct` or `reject`.
-    pub decision: String,
-    pub corrected_code: Option<String>,
-    pub corrected_polarity: Option<Polarity>,
-    /// `corrected_code` was added beside the predicted code, which stands.
-    pub added: bool,
-    pub note: String,
-    pub reviewer: String,
-    pub created_at: String,
-    /// The label events this decision wrote.
-    pub label_events: Vec<i64>,
-}
-
-impl Decision {
-    /// Whether the predicted code was right.
-    pub fn code_correct(&self, predicted: &str) -> bool {
-        match self.decision.as_str() {
-            "accept" => true,
-            "reject" => false,
-            _ => self.added || self.corrected_code.as_deref().is_none_or(|c| c == predicted),
-        }
-    }
-
-    /// Whether the predicted polarity was right (only meaningful when the code was).
-    pub fn polarity_correct(&self, predicted: &str) -> bool {
-        self.code_correct(predicted) && (self.added || self.decision == "accept" || self.corrected_polarity.is_none())
+/// Whether the predicted code was right, by the decision on it.
+pub fn code_correct(d: &Decision, predicted: &str) -> bool {
+    match d.decision.as_str() {
+        "accept" => true,
+        "reject" => false,
+        _ => d.added || d.corrected_code.as_deref().is_none_or(|c| c == predicted),
     }
 }
 
-/// A proportion with its Wilson 95% interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Proportion {
-    pub successes: u64,
-    pub n: u64,
-    pub value: Option<f64>,
-    pub low: Option<f64>,
-    pub high: Option<f64>,
+/// Whether the predicted polarity was right too (only when the code was).
+pub fn polarity_correct(d: &Decision, predicted: &str) -> bool {
+    code_correct(d, predicted) && (d.added || d.decision == "accept" || d.corrected_polarity.is_none())
 }
 
-impl Proportion {
-    pub fn new(successes: u64, n: u64) -> Proportion {
-        let interval = wilson(successes, n);
-        Proportion {
-            successes,
-            n,
-            value: (n > 0).then(|| successes as f64 / n as f64),
-            low: interval.map(|i| i.0),
-            high: interval.map(|i| i.1),
-        }
+/// `successes` of `n` with its Wilson 95% interval.
+pub fn proportion(successes: u64, n: u64) -> Proportion {
+    let interval = wilson(successes, n);
+    Proportion {
+        successes,
+        n,
+        value: (n > 0).then(|| successes as f64 / n as f64),
+        low: interval.map(|i| i.0),
+        high: interval.map(|i| i.1),
     }
 }
 
@@ -221,71 +109,6 @@ pub fn wilson(successes: u64, n: u64) -> Option<(f64, f64)> {
     let centre = (p + z2 / (2.0 * n)) / denominator;
     let half = Z_95 / denominator * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
     Some(((centre - half).max(0.0), (centre + half).min(1.0)))
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BandPrecision {
-    pub band: String,
-    /// Predictions of this code in this band when the sample was drawn.
-    pub population: u64,
-    pub precision: Proportion,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CodePrecision {
-    pub code_id: String,
-    pub short_code: String,
-    pub name_zh: String,
-    pub sampled: u64,
-    /// Decided items whose predicted code was right, with its Wilson interval.
-    pub precision: Proportion,
-    /// Band precisions weighted by each band's share of the predictions: the estimate for all
-    /// of this code's predictions, since bands are sampled evenly, not in proportion.
-    pub weighted_precision: Option<f64>,
-    pub bands: Vec<BandPrecision>,
-}
-
-/// A predicted code the reviewers changed into another (`to` is `None` for a plain reject).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Confusion {
-    pub predicted: String,
-    pub corrected: Option<String>,
-    pub count: u64,
-}
-
-/// A code reviewers added beside a (right) predicted one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Missed {
-    pub predicted: String,
-    pub added: String,
-    pub count: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Agreement {
-    pub decided: u64,
-    /// The reviewer kept the model's code.
-    pub code: Proportion,
-    /// The reviewer kept the model's code and polarity.
-    pub exact: Proportion,
-    /// Among kept codes, the reviewer kept the polarity.
-    pub polarity: Proportion,
-    /// Cohen's kappa of model and reviewer polarity on kept codes (chance-corrected).
-    pub polarity_kappa: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReviewReport {
-    /// The samples reported on.
-    pub samples: Vec<i64>,
-    pub items: u64,
-    pub decided: u64,
-    pub precision: Vec<CodePrecision>,
-    pub confusion: Vec<Confusion>,
-    pub missed: Vec<Missed>,
-    pub agreement: Agreement,
-    #[serde(skip)]
-    pub rows: Vec<ReviewItem>,
 }
 
 fn now() -> String {
@@ -656,11 +479,11 @@ impl Project {
             t.decided += 1;
             let band = t.bands.entry(item.band.clone()).or_default();
             band.0 += 1;
-            if d.code_correct(&item.code_id) {
+            if code_correct(d, &item.code_id) {
                 t.correct += 1;
                 band.1 += 1;
                 code_ok += 1;
-                if d.polarity_correct(&item.code_id) {
+                if polarity_correct(d, &item.code_id) {
                     exact_ok += 1;
                 }
                 let model = item.polarity.map(|p| p.as_str().to_string());
@@ -684,7 +507,7 @@ impl Project {
                     .map(|(band, &(n, k))| BandPrecision {
                         band: band.clone(),
                         population: population.get(&(code_id.clone(), band.clone())).copied().unwrap_or(0),
-                        precision: Proportion::new(k, n),
+                        precision: proportion(k, n),
                     })
                     .collect();
                 let weight: u64 = bands.iter().map(|b| b.population).sum();
@@ -697,7 +520,7 @@ impl Project {
                     name_zh: code.map(|c| c.name_zh.clone()).unwrap_or_default(),
                     code_id,
                     sampled: t.sampled,
-                    precision: Proportion::new(t.correct, t.decided),
+                    precision: proportion(t.correct, t.decided),
                     weighted_precision,
                     bands,
                 }
@@ -709,9 +532,9 @@ impl Project {
         let missed = missed.into_iter().map(|((predicted, added), count)| Missed { predicted, added, count }).collect();
         let agreement = Agreement {
             decided,
-            code: Proportion::new(code_ok, decided),
-            exact: Proportion::new(exact_ok, decided),
-            polarity: Proportion::new(exact_ok, code_ok),
+            code: proportion(code_ok, decided),
+            exact: proportion(exact_ok, decided),
+            polarity: proportion(exact_ok, code_ok),
             polarity_kappa: crate::agreement::cohen_kappa(&polarity_pairs),
         };
         Ok(ReviewReport { samples, items: items.len() as u64, decided, precision, confusion, missed, agreement, rows: items })

@@ -118,8 +118,8 @@ pub fn run(work_dir: &Path, rows: u64, repeats: usize, codeframes: &Path, progre
                     w,
                     Filters {
                         min_confidence: Some(0.8),
-                        date_from: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
-                        date_to: chrono::NaiveDate::from_ymd_opt(2026, 6, 30),
+                        date_from: Some("2026-03-01".into()),
+                        date_to: Some("2026-06-30".into()),
                         ..Default::default()
                     },
                 )

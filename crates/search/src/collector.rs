@@ -1,6 +1,6 @@
 //! Counts of matching verbatims per code, read from the `code_src` fast field.
 
-use crate::doc::Source;
+use crate::doc::{source_index, Source};
 use crate::index::names;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -17,7 +17,7 @@ impl CodeCounts {
     pub(crate) fn new(num_codes: usize, sources: &[Source]) -> CodeCounts {
         let source_mask = match sources {
             [] => u64::MAX,
-            some => some.iter().fold(0, |m, s| m | 1 << s.index()),
+            some => some.iter().fold(0, |m, s| m | 1 << source_index(*s)),
         };
         CodeCounts { num_codes, source_mask }
     }

@@ -2,55 +2,15 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+pub use vocwb_types::search::{AppliedCode, Source};
 use vocwb_types::Polarity;
 
-/// Where an applied code comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Source {
-    /// A coder's label.
-    Human,
-    /// A classifier's prediction.
-    Model,
-    /// A label a reviewer gave while checking predictions.
-    Reviewed,
-}
-
-impl Source {
-    pub const ALL: [Source; 3] = [Source::Human, Source::Model, Source::Reviewed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Human => "human",
-            Source::Model => "model",
-            Source::Reviewed => "reviewed",
-        }
-    }
-
-    pub(crate) fn index(self) -> u64 {
-        match self {
-            Source::Human => 0,
-            Source::Model => 1,
-            Source::Reviewed => 2,
-        }
-    }
-}
-
-impl std::fmt::Display for Source {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Source {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "human" => Ok(Source::Human),
-            "model" => Ok(Source::Model),
-            "reviewed" | "review" => Ok(Source::Reviewed),
-            _ => Err(format!("unknown source '{s}' (expected human, model or reviewed)")),
-        }
+/// The index's number for a source, in the `code_src` fast field.
+pub(crate) fn source_index(source: Source) -> u64 {
+    match source {
+        Source::Human => 0,
+        Source::Model => 1,
+        Source::Reviewed => 2,
     }
 }
 
@@ -86,15 +46,4 @@ pub struct SearchDoc {
     pub applications: Vec<Application>,
     /// Review states of the verbatim's predictions (the engine's vocabulary, e.g. `pending`).
     pub review_status: Vec<String>,
-}
-
-/// An applied code as a hit shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AppliedCode {
-    pub code_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub polarity: Option<Polarity>,
-    pub source: Source,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<f64>,
 }

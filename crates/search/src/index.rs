@@ -289,7 +289,7 @@ impl IndexUpdate<'_> {
             add_app_keys(app, &mut keys);
             let ords: Vec<u64> = app.code_path.iter().map(|c| self.ordinal(c)).collect();
             for &ord in &ords {
-                code_src.insert(ord * 4 + app.source.index());
+                code_src.insert(ord * 4 + crate::doc::source_index(app.source));
             }
             if let Some(conf) = app.confidence {
                 doc.add_f64(f.confidence, conf);

@@ -2,111 +2,23 @@
 //! per code.
 
 use crate::collector::CodeCounts;
-use crate::doc::{AppliedCode, Source};
 use crate::error::{Error, Result};
 use crate::index::{app_key, date_time, millionths, names, SearchIndex};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, QueryParser, RangeQuery, TermSetQuery};
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
-use vocwb_types::Polarity;
-
-/// Narrowing conditions; each list means "any of", and different conditions all apply.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Filters {
-    /// Code ids; a parent code finds verbatims coded with any of its descendants.
-    pub codes: Vec<String>,
-    /// Polarities of the applied code; with `codes`, the polarity of one of those codes.
-    pub polarities: Vec<Polarity>,
-    /// Sources of the applied code; with `codes`/`polarities`, paired with them.
-    pub sources: Vec<Source>,
-    /// A model confidence range (inclusive); with `codes`, the confidence of one of those codes.
-    pub min_confidence: Option<f64>,
-    pub max_confidence: Option<f64>,
-    pub channels: Vec<String>,
-    /// Inclusive date range.
-    pub date_from: Option<NaiveDate>,
-    pub date_to: Option<NaiveDate>,
-    pub dealers: Vec<String>,
-    pub vehicle_models: Vec<String>,
-    /// Inclusive NPS range.
-    pub nps_min: Option<u64>,
-    pub nps_max: Option<u64>,
-    pub review_status: Vec<String>,
-}
-
-/// A search: free text (words, `"phrases"`, `-excluded`; empty for "everything") plus filters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SearchQuery {
-    pub text: String,
-    pub filters: Filters,
-    pub limit: usize,
-    pub offset: usize,
-    /// Longest snippet, in characters.
-    pub snippet_chars: usize,
-    /// Whether to count matches per code (a little slower on very broad queries).
-    pub code_counts: bool,
-}
-
-impl Default for SearchQuery {
-    fn default() -> Self {
-        SearchQuery { text: String::new(), filters: Filters::default(), limit: 20, offset: 0, snippet_chars: 80, code_counts: true }
-    }
-}
-
-/// One ranked verbatim.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Hit {
-    pub verbatim_id: u64,
-    /// BM25 score; 0 when the search had no words (then hits come in verbatim order).
-    pub score: f32,
-    pub text: String,
-    /// The best passage, HTML-escaped, matched words in `<b>…</b>`.
-    pub snippet: String,
-    /// The same passage as plain text, and the byte ranges in it of the matched words.
-    pub fragment: String,
-    pub highlights: Vec<(usize, usize)>,
-    pub channel: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dealer: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vehicle_model: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nps: Option<u64>,
-    pub codes: Vec<AppliedCode>,
-    pub review_status: Vec<String>,
-}
-
-/// How many matching verbatims carry a code (or one of its descendants).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CodeCount {
-    pub code_id: String,
-    pub count: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SearchResults {
-    /// Every matching verbatim, not just the page in `hits`.
-    pub total: u64,
-    pub hits: Vec<Hit>,
-    /// Counts per code over all matches, largest first; empty unless asked for.
-    pub code_counts: Vec<CodeCount>,
-}
+pub use vocwb_types::search::{CodeCount, Filters, Hit, SearchQuery, SearchResults};
 
 impl SearchIndex {
     /// Runs a search against the last committed state of the index.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         let words = self.parse_words(&q.text)?;
-        let filters = self.filter_queries(&q.filters);
+        let filters = self.filter_queries(&q.filters)?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(w) = &words {
             clauses.push((Occur::Must, w.box_clone()));
@@ -175,7 +87,7 @@ impl SearchIndex {
         Ok(Some(query))
     }
 
-    fn filter_queries(&self, f: &Filters) -> Vec<Box<dyn Query>> {
+    fn filter_queries(&self, f: &Filters) -> Result<Vec<Box<dyn Query>>> {
         let fl = self.fields;
         let mut out: Vec<Box<dyn Query>> = Vec::new();
         let terms = |field, values: &[String]| -> Box<dyn Query> {
@@ -233,8 +145,8 @@ impl SearchIndex {
             out.push(terms(fl.review, &f.review_status));
         }
         if f.date_from.is_some() || f.date_to.is_some() {
-            let lo = f.date_from.map(|d| Term::from_field_date(fl.date, date_time(d)));
-            let hi = f.date_to.map(|d| Term::from_field_date(fl.date, date_time(d)));
+            let lo = f.date_from.as_deref().map(parse_day).transpose()?.map(|d| Term::from_field_date(fl.date, date_time(d)));
+            let hi = f.date_to.as_deref().map(parse_day).transpose()?.map(|d| Term::from_field_date(fl.date, date_time(d)));
             out.push(Box::new(RangeQuery::new(bound(lo), bound(hi))));
         }
         if f.nps_min.is_some() || f.nps_max.is_some() {
@@ -242,7 +154,7 @@ impl SearchIndex {
             let hi = f.nps_max.map(|v| Term::from_field_u64(fl.nps, v));
             out.push(Box::new(RangeQuery::new(bound(lo), bound(hi))));
         }
-        out
+        Ok(out)
     }
 
     fn hit(&self, doc: &TantivyDocument, score: f32, snippets: Option<&SnippetGenerator>, snippet_chars: usize) -> Hit {
@@ -267,7 +179,7 @@ impl SearchIndex {
                 .get_first(fl.date)
                 .and_then(|v| v.as_datetime())
                 .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
-                .map(|d| d.date_naive()),
+                .map(|d| d.date_naive().format("%Y-%m-%d").to_string()),
             dealer: text_of(fl.dealer),
             vehicle_model: text_of(fl.vehicle_model),
             nps: doc.get_first(fl.nps).and_then(|v| v.as_u64()),
@@ -276,6 +188,11 @@ impl SearchIndex {
             text,
         }
     }
+}
+
+/// A `YYYY-MM-DD` date of a filter.
+fn parse_day(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Error::Query(format!("'{s}' is not a date like 2026-03-31")))
 }
 
 fn opt_list<'a>(values: impl Iterator<Item = &'a str>) -> Vec<Option<&'a str>> {

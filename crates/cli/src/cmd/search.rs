@@ -94,10 +94,11 @@ fn filters(project: &Project, args: &Args) -> anyhow::Result<Filters> {
     }
     let polarities = args.polarity.iter().map(|p| p.parse::<Polarity>().map_err(anyhow::Error::msg)).collect::<anyhow::Result<_>>()?;
     let sources = args.source.iter().map(|s| s.parse::<Source>().map_err(anyhow::Error::msg)).collect::<anyhow::Result<_>>()?;
-    let date = |s: &Option<String>, flag: &str| {
-        s.as_deref()
-            .map(|d| vocwb_engine::index::parse_date(d).with_context(|| format!("{flag} '{d}' is not a date like 2026-03-31")))
-            .transpose()
+    let date = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<String>> {
+        if let Some(d) = s.as_deref() {
+            vocwb_engine::index::parse_date(d).with_context(|| format!("{flag} '{d}' is not a date like 2026-03-31"))?;
+        }
+        Ok(s.clone())
     };
     let (nps_min, nps_max) = match args.nps.as_deref() {
         None => (None, None),
@@ -159,7 +160,7 @@ fn print_human(project: &Project, results: &SearchResults) {
         }
         marked.push_str(&hit.fragment[at..]);
         let mut meta = vec![hit.channel.clone()];
-        meta.extend(hit.date.map(|d| d.to_string()));
+        meta.extend(hit.date.clone());
         meta.extend(hit.dealer.clone());
         meta.extend(hit.vehicle_model.clone());
         meta.extend(hit.nps.map(|n| format!("NPS {n}")));

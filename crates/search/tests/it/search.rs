@@ -124,12 +124,14 @@ fn confidence_pairs_with_the_code_and_ranges_filter() {
         ..Default::default()
     };
     assert_eq!(ids(&index, "", other), [1, 5]);
-    let dates = Filters { date_from: NaiveDate::from_ymd_opt(2026, 1, 2), date_to: NaiveDate::from_ymd_opt(2026, 1, 4), ..Default::default() };
+    let dates = Filters { date_from: Some("2026-01-02".into()), date_to: Some("2026-01-04".into()), ..Default::default() };
     assert_eq!(ids(&index, "", dates), [2, 3, 4]);
     let nps = Filters { nps_min: Some(5), vehicle_models: vec!["X7".into()], ..Default::default() };
     assert_eq!(ids(&index, "", nps), [5, 6]);
     let none = Filters { nps_max: Some(0), ..Default::default() };
     assert_eq!(ids(&index, "", none), Vec::<u64>::new());
+    let bad = Filters { date_from: Some("March".into()), ..Default::default() };
+    assert!(matches!(index.search(&SearchQuery { filters: bad, ..Default::default() }), Err(vocwb_search::Error::Query(_))));
 }
 
 #[test]
@@ -154,7 +156,7 @@ fn hits_carry_snippets_fields_and_counts_per_code() {
     let two = &all.hits[1];
     assert_eq!((two.channel.as_str(), two.nps, two.dealer.as_deref()), ("survey", Some(2), Some("北京望京店")));
     assert_eq!(two.codes.iter().map(|c| c.code_id.as_str()).collect::<Vec<_>>(), ["P.B", "Q.A"]);
-    assert_eq!(two.date, NaiveDate::from_ymd_opt(2026, 1, 2));
+    assert_eq!(two.date.as_deref(), Some("2026-01-02"));
 
     let models_only = index
         .search(&SearchQuery { filters: Filters { sources: vec![Source::Human], ..Default::default() }, ..Default::default() })

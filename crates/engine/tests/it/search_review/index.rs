@@ -43,7 +43,7 @@ fn filters_combine_and_a_parent_code_covers_its_children() {
     // Word + dealer + NPS range + dates.
     let meta = Filters { dealers: vec!["望京".into()], nps_min: Some(5), ..Default::default() };
     assert_eq!(ids(&fx, "胎噪", meta), [7]);
-    let dates = Filters { date_from: chrono::NaiveDate::from_ymd_opt(2026, 1, 2), date_to: chrono::NaiveDate::from_ymd_opt(2026, 1, 4), channels: vec!["survey".into()], ..Default::default() };
+    let dates = Filters { date_from: Some("2026-01-02".into()), date_to: Some("2026-01-04".into()), channels: vec!["survey".into()], ..Default::default() };
     assert_eq!(ids(&fx, "", dates), [2, 3, 4]);
     let unreviewed = Filters { review_status: vec!["unreviewed".into()], ..Default::default() };
     assert_eq!(ids(&fx, "", unreviewed), [2, 4, 7]);
@@ -145,4 +145,14 @@ fn a_deleted_or_damaged_index_is_rebuilt_automatically() {
     }
     assert_eq!(ids(&fx, "胎噪", Filters::default()), [2, 7]);
     assert_eq!(fx.project.index_status().unwrap().state, "fresh");
+}
+
+#[test]
+fn filter_options_list_what_a_search_screen_offers() {
+    let fx = project();
+    let o = fx.project.filter_options().unwrap();
+    assert_eq!(o.channels, [("survey".to_string(), 8)]);
+    assert_eq!(o.dealers, [("望京".to_string(), 4), ("浦东".to_string(), 4)]);
+    assert_eq!((o.first_date.as_deref(), o.last_date.as_deref()), (Some("2026-01-01"), Some("2026-01-08")));
+    assert!(o.models.is_empty() && o.review_statuses.len() == 5);
 }

@@ -3,7 +3,7 @@
 use super::{ids, predict, project};
 use crate::Fixture;
 use vocwb_engine::index::{Filters, Source};
-use vocwb_engine::review::{wilson, Proportion, SampleParams, Verdict};
+use vocwb_engine::review::{proportion, wilson, SampleParams, Verdict};
 use vocwb_engine::Error;
 use vocwb_types::{Channel, Polarity};
 
@@ -83,7 +83,7 @@ fn wilson_intervals_match_hand_computed_values() {
     assert!(close(wilson(20, 20).unwrap(), (0.838870, 1.0)), "{:?}", wilson(20, 20));
     assert!(close(wilson(0, 5).unwrap(), (0.0, 0.434491)), "{:?}", wilson(0, 5));
     assert_eq!(wilson(0, 0), None);
-    assert_eq!(Proportion::new(0, 0).value, None);
+    assert_eq!(proportion(0, 0).value, None);
 }
 
 #[test]
