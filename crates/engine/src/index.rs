@@ -5,10 +5,14 @@
 //! What the index has seen is a [`Watermark`] stored in the index's own commit payload, so the
 //! index and its watermark can never disagree. A missing, damaged or foreign index, a new frame
 //! version, a changed lexicon, other current models, or counts that no longer add up (something
-//! was deleted) make the refresh rebuild from scratch instead.
+//! was deleted or replaced, as when a model re-codes everything) make the refresh rebuild from
+//! scratch instead.
 //!
 //! **Limitations:** two processes refreshing at the same moment are not coordinated beyond
 //! tantivy's writer lock (the second fails with an I/O error and can simply retry).
+//! [`Project::search`] checks the watermark on every call (a fraction of a second on a million
+//! verbatims); a screen that searches as the user types should keep the index from
+//! [`Project::open_index`] and refresh it after its own writes.
 
 use crate::error::{Error, Result};
 use crate::progress::Progress;
@@ -42,9 +46,11 @@ pub struct Watermark {
     pub verbatims: i64,
     pub max_verbatim_id: i64,
     pub max_label_event_id: i64,
-    /// Predictions of the current model(s), and the latest `created_at` among them.
+    /// Rows of `prediction` (every model) and the highest rowid: new predictions have higher
+    /// rowids, and a count that does not add up means some were deleted or replaced. Both are
+    /// cheap on millions of rows, where a scan by model is not.
     pub predictions: i64,
-    pub max_prediction_at: String,
+    pub max_prediction_rowid: i64,
     /// The current models (see [`crate::review::current_models`]): once predictions are
     /// indexed, other current models mean other predictions, and a rebuild.
     pub models: String,
@@ -308,11 +314,8 @@ fn watermark(conn: &Connection, user_words: &[String]) -> Result<Watermark> {
     let (verbatims, max_verbatim_id) =
         conn.query_row("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM verbatim", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let max_label_event_id = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM label_event", [], |r| r.get(0))?;
-    let (predictions, max_prediction_at) = conn.query_row(
-        "SELECT COUNT(*), COALESCE(MAX(created_at), '') FROM prediction WHERE model_id IN (SELECT value FROM json_each(?1))",
-        [serde_json::to_string(&models).expect("ids serialise")],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (predictions, max_prediction_rowid) =
+        conn.query_row("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM prediction", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let max_review_sample_id = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM review_sample", [], |r| r.get(0))?;
     let max_review_decision_id = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM review_decision", [], |r| r.get(0))?;
     let frame_version = crate::frame::store::latest_version(conn)?;
@@ -323,7 +326,7 @@ fn watermark(conn: &Connection, user_words: &[String]) -> Result<Watermark> {
         max_verbatim_id,
         max_label_event_id,
         predictions,
-        max_prediction_at,
+        max_prediction_rowid,
         models: models.join(","),
         max_review_sample_id,
         max_review_decision_id,
@@ -375,20 +378,16 @@ fn changed_verbatims(conn: &Connection, old: &Watermark, now: &Watermark) -> Res
          WHERE d.id > ?1",
         &old.max_review_decision_id,
     )?;
-    if now.predictions != old.predictions || now.max_prediction_at != old.max_prediction_at {
-        let models = serde_json::to_string(&review::current_models(conn)?).expect("ids serialise");
-        let strictly_new: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM prediction WHERE created_at > ?1 AND model_id IN (SELECT value FROM json_each(?2))",
-            params![old.max_prediction_at, models],
-            |r| r.get(0),
-        )?;
-        if old.predictions + strictly_new != now.predictions {
-            return Ok(Err("predictions were deleted or back-dated".into()));
+    if now.predictions != old.predictions || now.max_prediction_rowid != old.max_prediction_rowid {
+        let added: i64 = conn.query_row("SELECT COUNT(*) FROM prediction WHERE rowid > ?1", [old.max_prediction_rowid], |r| r.get(0))?;
+        if old.predictions + added != now.predictions {
+            return Ok(Err("predictions were deleted or replaced".into()));
         }
+        let models = serde_json::to_string(&review::current_models(conn)?).expect("ids serialise");
         let mut st = conn.prepare(
-            "SELECT DISTINCT verbatim_id FROM prediction WHERE created_at >= ?1 AND model_id IN (SELECT value FROM json_each(?2))",
+            "SELECT DISTINCT verbatim_id FROM prediction WHERE rowid > ?1 AND model_id IN (SELECT value FROM json_each(?2))",
         )?;
-        let mut rows = st.query(params![old.max_prediction_at, models])?;
+        let mut rows = st.query(params![old.max_prediction_rowid, models])?;
         while let Some(r) = rows.next()? {
             dirty.insert(r.get::<_, i64>(0)?);
         }

@@ -79,6 +79,12 @@ fn refresh_reindexes_only_what_changed() {
     assert_eq!(ids(&fx, "胎噪", Filters::default()), [2, 7, 9]);
     assert_eq!(ids(&fx, "", Filters { codes: codes(&["Q"]), ..Default::default() }), [5]);
 
+    // A model re-coding (deleting its predictions) cannot be patched: rebuilt.
+    fx.project.connection().execute("DELETE FROM prediction WHERE verbatim_id = 6", []).unwrap();
+    let r = fx.project.refresh_index(&Silent).unwrap();
+    assert_eq!((r.action, r.reason.as_deref()), (IndexAction::Rebuilt, Some("predictions were deleted or replaced")));
+    assert_eq!(ids(&fx, "", Filters { sources: vec![Source::Model], ..Default::default() }), [5]);
+
     // Another active model means other predictions: rebuilt, not patched.
     predict(&fx, "m2", &[(1, "P.A", "pain", 0.99)], "2026-03-01T00:00:00Z");
     let r = fx.project.refresh_index(&Silent).unwrap();
