@@ -11,6 +11,8 @@ scripts/build-ui.sh
 cargo build -p vocwb-app --release
 export APP_BIN="$CARGO_TARGET_DIR/release/vocwb-app"
 mkdir -p tests/artifacts
+# The shell's own unit tests (paths, recent list, headers, start-up timing) share the release build.
+cargo test -p vocwb-app --release
 # Build the tests first, outside Xvfb, so compile time does not count against the display.
 cargo test -p vocwb-e2e --release --no-run
 # One window at a time: WebKit on two cores is slow enough already.
