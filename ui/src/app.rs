@@ -32,7 +32,9 @@ pub fn App() -> impl IntoView {
             Err(e) => store.error.set(Some(e)),
         }
         starting.set(false);
-        // Two frames later the first real screen has been painted.
+        // The first real screen counts as painted once its CJK font is loaded (text is
+        // invisible until then: font-display: block) and two more frames have been drawn.
+        cjk_font_loaded().await;
         request_animation_frame(move || {
             request_animation_frame(move || {
                 spawn_local(async move {
@@ -68,3 +70,22 @@ pub fn App() -> impl IntoView {
     }
 }
 
+
+/// Waits until the bundled CJK font is loaded (`document.fonts.load`); gives up silently
+/// where the Font Loading API is missing.
+async fn cjk_font_loaded() {
+    use wasm_bindgen::JsCast;
+    let Some(fonts) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| js_sys::Reflect::get(&d, &"fonts".into()).ok())
+    else {
+        return;
+    };
+    let Ok(load) = js_sys::Reflect::get(&fonts, &"load".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) else {
+        return;
+    };
+    let promise = load.call2(&fonts, &"16px \"VoCWB Sans\"".into(), &"项目".into());
+    if let Ok(p) = promise.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
+        let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+    }
+}
