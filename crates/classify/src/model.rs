@@ -226,6 +226,40 @@ pub struct Model {
     pub(crate) cues: Vec<Vec<u32>>,
     pub(crate) lexicon_cues: Vec<Vec<u32>>,
     pub(crate) polarity: PolarityModel,
+    /// Feature-major copies of the weights (`[feature][label]`), so scoring a verbatim touches
+    /// one cache line per feature instead of one per code.
+    pub(crate) code_t: Vec<f32>,
+    pub(crate) polarity_t: Vec<f32>,
+}
+
+/// `rows[label][feature]` as `[feature][label]`.
+pub(crate) fn transpose(rows: &[Vec<f32>]) -> Vec<f32> {
+    let (l, d) = (rows.len(), rows.first().map_or(0, Vec::len));
+    let mut t = vec![0f32; l * d];
+    for (c, row) in rows.iter().enumerate() {
+        for (j, &w) in row.iter().enumerate() {
+            t[j * l + c] = w;
+        }
+    }
+    t
+}
+
+/// Scores of every label at once from feature-major weights (the last feature is the bias).
+fn score_all(t: &[f32], labels: usize, x: &SparseVec) -> Vec<f32> {
+    if labels == 0 {
+        return Vec::new();
+    }
+    let dim = t.len() / labels - 1;
+    let mut s: Vec<f32> = t[dim * labels..].to_vec();
+    for (&j, &v) in x.idx.iter().zip(&x.val) {
+        if (j as usize) < dim {
+            let row = &t[j as usize * labels..(j as usize + 1) * labels];
+            for (sc, w) in s.iter_mut().zip(row) {
+                *sc += w * v;
+            }
+        }
+    }
+    s
 }
 
 impl std::fmt::Debug for Model {
@@ -572,6 +606,8 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         tokenizer,
         featurizer,
         codes,
+        code_t: transpose(&fitted.code_weights),
+        polarity_t: transpose(&fitted.polarity_weights),
         code_weights: fitted.code_weights,
         code_calibration,
         cues,
@@ -745,7 +781,7 @@ impl Model {
     pub fn raw_scores(&self, text: &str) -> Vec<f32> {
         let tokens = self.featurizer.tokens(text);
         let doc = self.featurizer.vector(tokens.iter());
-        self.code_weights.iter().map(|w| linear::score(w, &doc)).collect()
+        score_all(&self.code_t, self.codes.len(), &doc)
     }
 
     /// Calibrated code probabilities, in [`Model::codes`] order.
@@ -765,7 +801,7 @@ impl Model {
     fn predict_with(&self, text: &str, cues: &[HashSet<u32>], layout: &PolarityLayout) -> Prediction {
         let tokens = self.featurizer.tokens(text);
         let doc = self.featurizer.vector(tokens.iter());
-        let scores: Vec<f32> = self.code_weights.iter().map(|w| linear::score(w, &doc)).collect();
+        let scores = score_all(&self.code_t, self.codes.len(), &doc);
         let p = calibrated(&scores, &self.code_calibration, self.card.options.stack);
         let thresholds: Vec<f32> = self.card.codes.iter().map(|c| c.threshold_f1).collect();
         let by_f1 = decide(&p, &thresholds, self.card.options.at_least_one);
@@ -778,7 +814,7 @@ impl Model {
                 continue;
             }
             let v = polarity_vector(&self.featurizer, layout, &self.polarity.cross_keys, &doc, &tokens, &cues[c], c);
-            let scores: Vec<f32> = self.polarity.weights.iter().map(|w| linear::score(w, &v)).collect();
+            let scores = score_all(&self.polarity_t, self.polarity.classes.len(), &v);
             let probs = self.polarity.calibration.probs(&scores);
             let k = argmax(&probs);
             if applied_f1 {

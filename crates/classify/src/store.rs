@@ -112,6 +112,8 @@ impl Model {
             return Err(Error::file(&weights, "the weights do not match the card's codes"));
         }
         Ok(Model {
+            code_t: crate::model::transpose(&code_weights),
+            polarity_t: crate::model::transpose(&polarity_weights),
             polarity: PolarityModel {
                 classes: file.card.polarities.clone(),
                 weights: polarity_weights,

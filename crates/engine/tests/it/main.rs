@@ -4,6 +4,7 @@ mod frame_interchange;
 mod frame;
 mod import;
 mod labelling;
+mod model;
 mod search_review;
 
 use std::path::{Path, PathBuf};
