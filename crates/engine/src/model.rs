@@ -527,8 +527,8 @@ pub fn write_synthetic_labels(path: &Path, rows: usize, seed: u64) -> Result<()>
     Ok(())
 }
 
-/// Builds a project from the shipped frame in `frame_dir`, imports `labelled` (shared format;
-/// made-up data when `None`) and `unlabelled` (any importable file), trains and auto-codes.
+/// Builds a project from the shipped frame in `frame_dir`, imports `labelled` (shared format)
+/// and `unlabelled` (any importable file; made-up data for either when `None`), trains and auto-codes.
 pub fn bench_train(
     work_dir: &Path,
     frame_dir: &Path,
@@ -549,13 +549,17 @@ pub fn bench_train(
     let mut project = Project::init(&work_dir.join("project"))?;
     project.adopt_frame(&frame, lexicon.as_ref())?;
     project.import_labels(&labelled_path, vocwb_types::Channel::Public, "bench")?;
-    let unlabelled_verbatims = match unlabelled {
-        Some(p) => {
-            let options = crate::import::ImportOptions::new(vocwb_types::Channel::Public);
-            crate::import::import_path(&mut project, p, &options, progress)?.verbatims_added
+    let unlabelled_path = match unlabelled {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let p = work_dir.join("bench-unlabelled.csv");
+            let file = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
+            crate::synth::write_csv(file, 20_000, 20261124).map_err(|e| Error::io(&p, e))?;
+            p
         }
-        None => 0,
     };
+    let import_options = crate::import::ImportOptions::new(vocwb_types::Channel::Survey);
+    let unlabelled_verbatims = crate::import::import_path(&mut project, &unlabelled_path, &import_options, progress)?.verbatims_added;
     let started = Instant::now();
     let outcome = train(&mut project, options, true, progress)?;
     let train_seconds = started.elapsed().as_secs_f64();
