@@ -24,7 +24,7 @@ chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 wasm-bindgen --target web --no-typescript --out-dir "$tmp" \
   "$CARGO_TARGET_DIR/wasm32-unknown-unknown/$PROFILE/vocwb-ui.wasm"
-cp ui/static/index.html ui/static/boot.js ui/static/style.css "$tmp/"
+cp ui/static/index.html ui/static/boot.js ui/static/*.css "$tmp/"
 mkdir -p "$tmp/fonts"
 cp assets/fonts/*.woff2 "$tmp/fonts/"
 # Swap in the new dist whole, so the app never embeds a half-written one.

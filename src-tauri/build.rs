@@ -22,6 +22,10 @@ fn main() {
         "frame_versions",
         "frame_diff",
         "migrate_labels",
+        // lexicon screen
+        // labelling screen
+        // train screen
+        // search & review screen
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed (has scripts/build-ui.sh made ui/dist?)");

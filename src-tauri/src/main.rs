@@ -97,6 +97,10 @@ fn main() {
             commands::frame::frame_versions,
             commands::frame::frame_diff,
             commands::frame::migrate_labels,
+            // lexicon screen
+            // labelling screen
+            // train screen
+            // search & review screen
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

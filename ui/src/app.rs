@@ -3,7 +3,7 @@
 use crate::api;
 use crate::components::{ErrorBanner, Header};
 use crate::i18n::Msg;
-use crate::pages::{FramePage, ImportPage, OverviewPage, ProjectsPage};
+use crate::pages::{FramePage, ImportPage, LabelPage, LexiconPage, OverviewPage, ProjectsPage, ReviewPage, TrainPage};
 use crate::store::{Page, Store};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -58,6 +58,10 @@ pub fn App() -> impl IntoView {
             Page::Overview => view! { <OverviewPage/> }.into_any(),
             Page::Import => view! { <ImportPage/> }.into_any(),
             Page::Frame => view! { <FramePage/> }.into_any(),
+            Page::Lexicon => view! { <LexiconPage/> }.into_any(),
+            Page::Label => view! { <LabelPage/> }.into_any(),
+            Page::Train => view! { <TrainPage/> }.into_any(),
+            Page::Review => view! { <ReviewPage/> }.into_any(),
         }
     };
 

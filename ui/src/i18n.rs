@@ -56,6 +56,10 @@ pub enum Msg {
     NavOverview,
     NavImport,
     NavFrame,
+    NavLexicon,
+    NavLabel,
+    NavTrain,
+    NavReview,
     /// The toggle's label: the language it switches to.
     SwitchLanguage,
     SwitchLanguageHint,
@@ -127,9 +131,22 @@ pub enum Msg {
     SeeOverview,
 }
 
-/// The text of `msg` in `lang`.
-pub fn t(lang: Lang, msg: Msg) -> &'static str {
-    let (zh, en) = texts(msg);
+/// A table of words: each screen keeps its own table beside its code (an enum implementing
+/// this), so a missing translation is a compile error there too.
+pub trait Words: Copy {
+    /// (Chinese, English).
+    fn texts(self) -> (&'static str, &'static str);
+}
+
+impl Words for Msg {
+    fn texts(self) -> (&'static str, &'static str) {
+        texts(self)
+    }
+}
+
+/// The text of `words` in `lang`.
+pub fn t(lang: Lang, words: impl Words) -> &'static str {
+    let (zh, en) = words.texts();
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
@@ -144,6 +161,10 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         NavOverview => ("概览", "Overview"),
         NavImport => ("导入", "Import"),
         NavFrame => ("编码框架", "Code frame"),
+        NavLexicon => ("词库", "Lexicon"),
+        NavLabel => ("标注", "Labelling"),
+        NavTrain => ("训练", "Train"),
+        NavReview => ("检索与审核", "Search & review"),
         SwitchLanguage => ("English", "中文"),
         SwitchLanguageHint => ("切换到英文界面", "Switch to Chinese"),
         Opening => ("正在打开项目…", "Opening the project…"),

@@ -1,23 +1,35 @@
 //! The window's state, shared through Leptos context: which screen, which project, which language.
 
-use crate::i18n::{t, Lang, Msg};
+use crate::i18n::{t, Lang, Msg, Words};
 use crate::wire::ProjectView;
 use leptos::prelude::*;
 use vocwb_types::{ErrorInfo, ProgressEvent};
 
 /// The screens. The navigation shows, in this order, the ones that exist and apply now;
-/// Code frame, Lexicon, Labelling, Train and Review join here as their pages are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
     Projects,
     Overview,
     Import,
     Frame,
+    Lexicon,
+    Label,
+    Train,
+    Review,
 }
 
 impl Page {
     /// Navigation order.
-    pub const ALL: [Page; 4] = [Page::Projects, Page::Overview, Page::Import, Page::Frame];
+    pub const ALL: [Page; 8] = [
+        Page::Projects,
+        Page::Overview,
+        Page::Import,
+        Page::Frame,
+        Page::Lexicon,
+        Page::Label,
+        Page::Train,
+        Page::Review,
+    ];
 
     pub fn title(self) -> Msg {
         match self {
@@ -25,6 +37,10 @@ impl Page {
             Page::Overview => Msg::NavOverview,
             Page::Import => Msg::NavImport,
             Page::Frame => Msg::NavFrame,
+            Page::Lexicon => Msg::NavLexicon,
+            Page::Label => Msg::NavLabel,
+            Page::Train => Msg::NavTrain,
+            Page::Review => Msg::NavReview,
         }
     }
 
@@ -35,6 +51,10 @@ impl Page {
             Page::Overview => "overview",
             Page::Import => "import",
             Page::Frame => "frame",
+            Page::Lexicon => "lexicon",
+            Page::Label => "label",
+            Page::Train => "train",
+            Page::Review => "review",
         }
     }
 
@@ -66,14 +86,14 @@ impl Store {
         }
     }
 
-    /// The text of `msg` in the current language (reactive).
-    pub fn tr(&self, msg: Msg) -> &'static str {
-        t(self.lang.get(), msg)
+    /// The text of `words` in the current language (reactive).
+    pub fn tr(&self, words: impl Words) -> &'static str {
+        t(self.lang.get(), words)
     }
 
-    /// The text of `msg` in the current language, outside reactive views (event handlers).
-    pub fn tr_now(&self, msg: Msg) -> &'static str {
-        t(self.lang.get_untracked(), msg)
+    /// The text of `words` in the current language, outside reactive views (event handlers).
+    pub fn tr_now(&self, words: impl Words) -> &'static str {
+        t(self.lang.get_untracked(), words)
     }
 
     /// Shows a freshly opened project's overview.

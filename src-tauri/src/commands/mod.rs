@@ -5,7 +5,11 @@ pub mod app;
 pub mod dialog;
 pub mod frame;
 pub mod import;
+pub mod label;
+pub mod lexicon;
 pub mod projects;
+pub mod review;
+pub mod train;
 
 use std::path::{Path, PathBuf};
 use vocwb_types::{ErrorCode, ErrorInfo};

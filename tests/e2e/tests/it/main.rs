@@ -6,6 +6,10 @@
 mod frame;
 mod import;
 mod projects;
+// lexicon screen
+// labelling screen
+// train screen
+// search & review screen
 
 use vocwb_engine::Project;
 use vocwb_e2e::{check, App};
