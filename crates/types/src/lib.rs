@@ -7,8 +7,11 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod lexicon;
 pub mod review;
 pub mod search;
+
+pub use lexicon::LexiconTerm;
 
 /// The five kinds of channel customers speak on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
-use vocwb_types::{NeedLayer, Polarity};
+use vocwb_types::NeedLayer;
 
 /// Whether a code may still be applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -82,20 +82,7 @@ pub struct Frame {
     pub codes: Vec<Code>,
 }
 
-/// One domain-lexicon entry: an industry word or slang term and the codes it points to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct LexiconTerm {
-    pub term: String,
-    #[serde(default)]
-    pub variants: Vec<String>,
-    #[serde(default)]
-    pub gloss_en: String,
-    /// Short codes of the frame.
-    #[serde(default)]
-    pub codes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub polarity: Option<Polarity>,
-}
+pub use vocwb_types::LexiconTerm;
 
 /// The lexicon file: `[[term]]` tables.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

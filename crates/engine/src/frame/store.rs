@@ -465,6 +465,47 @@ impl Project {
         tx.commit()?;
         Ok(())
     }
+
+    /// Adds a term, or replaces the term named `replacing` in place (keeping its position).
+    /// Blank variants and codes are dropped; the checks of [`Project::set_lexicon`] apply and
+    /// a refused entry changes nothing.
+    pub fn lexicon_put(&mut self, replacing: Option<&str>, term: LexiconTerm) -> Result<Lexicon> {
+        let term = tidy_term(term);
+        let mut lexicon = self.lexicon()?;
+        match replacing.and_then(|old| lexicon.terms.iter().position(|t| t.term == old)) {
+            Some(i) => lexicon.terms[i] = term,
+            None if replacing.is_some() => {
+                return Err(Error::InvalidFrame(format!("lexicon term '{}' is not in the lexicon", replacing.unwrap_or_default())))
+            }
+            None => lexicon.terms.push(term),
+        }
+        self.set_lexicon(&lexicon)?;
+        Ok(lexicon)
+    }
+
+    /// Removes the term `term`.
+    pub fn lexicon_delete(&mut self, term: &str) -> Result<Lexicon> {
+        let mut lexicon = self.lexicon()?;
+        let before = lexicon.terms.len();
+        lexicon.terms.retain(|t| t.term != term);
+        if lexicon.terms.len() == before {
+            return Err(Error::InvalidFrame(format!("lexicon term '{term}' is not in the lexicon")));
+        }
+        self.set_lexicon(&lexicon)?;
+        Ok(lexicon)
+    }
+}
+
+/// Trims every field and drops empty variants and codes (the window sends what was typed).
+fn tidy_term(t: LexiconTerm) -> LexiconTerm {
+    let keep = |v: Vec<String>| v.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    LexiconTerm {
+        term: t.term.trim().to_string(),
+        variants: keep(t.variants),
+        gloss_en: t.gloss_en.trim().to_string(),
+        codes: keep(t.codes),
+        polarity: t.polarity,
+    }
 }
 
 fn record_op(tx: &Transaction<'_>, op: &FrameOp, author: &str) -> Result<()> {

@@ -186,3 +186,42 @@ fn shared_labels_import_by_name_or_short_code_and_refuses_unknown_codes() {
     assert!(err.to_string().contains("bad.csv, row 3, field 'labels': unknown code '动力'"), "{err}");
     assert_eq!(fx.counts(), before);
 }
+
+#[test]
+fn lexicon_terms_are_added_edited_in_place_and_deleted() {
+    use vocwb_engine::frame::LexiconTerm;
+    let mut fx = Fixture::new();
+    fx.project.adopt_frame(&small_frame(), None).unwrap();
+    let typed = LexiconTerm {
+        term: " 顿挫 ".into(),
+        variants: vec!["一顿一顿".into(), "  ".into()],
+        codes: vec!["J.T.A".into(), "".into()],
+        ..Default::default()
+    };
+    let lexicon = fx.project.lexicon_put(None, typed).unwrap();
+    assert_eq!(lexicon.terms.len(), 1);
+    assert_eq!(lexicon.terms[0].term, "顿挫", "the typed term is trimmed");
+    assert_eq!(lexicon.terms[0].variants, vec!["一顿一顿".to_string()], "blank variants are dropped");
+    assert_eq!(lexicon.terms[0].codes, vec!["J.T.A".to_string()]);
+    fx.project
+        .lexicon_put(None, LexiconTerm { term: "异响".into(), codes: vec!["J.T.B".into()], ..Default::default() })
+        .unwrap();
+
+    // Renaming keeps the term's place.
+    let renamed = LexiconTerm { term: "顿挫感".into(), codes: vec!["J.T.B".into()], ..Default::default() };
+    let lexicon = fx.project.lexicon_put(Some("顿挫"), renamed).unwrap();
+    assert_eq!(lexicon.terms.iter().map(|t| t.term.as_str()).collect::<Vec<_>>(), ["顿挫感", "异响"]);
+    assert_eq!(fx.project.lexicon().unwrap(), lexicon, "what was returned is what is stored");
+
+    // Refusals change nothing: an unknown code, a duplicate term, a missing term.
+    let unknown = LexiconTerm { term: "拨箱".into(), codes: vec!["NOPE".into()], ..Default::default() };
+    let e = fx.project.lexicon_put(None, unknown).unwrap_err();
+    assert!(e.to_string().contains("unknown code 'NOPE'"), "{e}");
+    let twice = LexiconTerm { term: "异响".into(), ..Default::default() };
+    assert!(fx.project.lexicon_put(Some("顿挫感"), twice).unwrap_err().to_string().contains("appears twice"));
+    assert!(fx.project.lexicon_delete("没有").is_err());
+    assert_eq!(fx.project.lexicon().unwrap(), lexicon);
+
+    let lexicon = fx.project.lexicon_delete("顿挫感").unwrap();
+    assert_eq!(lexicon.terms.iter().map(|t| t.term.as_str()).collect::<Vec<_>>(), ["异响"]);
+}
