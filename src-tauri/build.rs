@@ -23,8 +23,18 @@ fn main() {
         "frame_diff",
         "migrate_labels",
         // lexicon screen
+        "pick_lexicon_file",
+        "pick_save_file",
+        "lexicon_view",
+        "lexicon_put",
+        "lexicon_delete",
+        "lexicon_import",
+        "lexicon_export",
         // labelling screen
         // train screen
+        "train_overview",
+        "train_run",
+        "autocode_run",
         // search & review screen
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

@@ -98,8 +98,18 @@ fn main() {
             commands::frame::frame_diff,
             commands::frame::migrate_labels,
             // lexicon screen
+            commands::dialog::pick_lexicon_file,
+            commands::dialog::pick_save_file,
+            commands::lexicon::lexicon_view,
+            commands::lexicon::lexicon_put,
+            commands::lexicon::lexicon_delete,
+            commands::lexicon::lexicon_import,
+            commands::lexicon::lexicon_export,
             // labelling screen
             // train screen
+            commands::train::train_overview,
+            commands::train::train_run,
+            commands::train::autocode_run,
             // search & review screen
         ])
         .run(tauri::generate_context!());

@@ -16,10 +16,12 @@ pub struct AppState {
     pub project: Mutex<Option<Project>>,
     /// The command-line project being opened in the background; taken by `startup_project`.
     pub launch: Mutex<Option<tauri::async_runtime::JoinHandle<LaunchResult>>>,
-    /// Set by `cancel`; the running import's progress sink sees it and stops.
+    /// Set by `cancel`; the running import's (or training's) progress sink sees it and stops.
     pub cancel: AtomicBool,
     /// An import (or preview) is running; a second one is refused.
     pub importing: AtomicBool,
+    /// Training or auto-coding is running; a second run is refused.
+    pub training: AtomicBool,
     /// The UI has reported its first paint (timed once per process).
     pub painted: AtomicBool,
 }

@@ -8,7 +8,7 @@
 //! being changed by someone else right now.
 
 use serde::{Deserialize, Serialize};
-use vocwb_types::{Channel, ColumnMapping, ProjectStats};
+use vocwb_types::{Channel, ColumnMapping, LexiconTerm, ProjectStats};
 
 /// The project the window shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,3 +47,102 @@ pub struct ImportRequest {
 
 /// The name of the event carrying a `vocwb_types::ProgressEvent` while an import runs.
 pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
+
+/// A code a lexicon term may point to, named for the picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeChoice {
+    pub short_code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// Chinese names from the root down, joined with " › ".
+    pub path_zh: String,
+}
+
+/// The lexicon screen's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LexiconView {
+    pub terms: Vec<LexiconTerm>,
+    /// The draft frame's active codes.
+    pub codes: Vec<CodeChoice>,
+}
+
+/// Labelled verbatims of one code, for the Train screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeLabels {
+    pub code_id: String,
+    pub name: String,
+    /// Names from the root down.
+    pub path: Vec<String>,
+    pub verbatims: usize,
+    /// Counts by polarity name (`pain`, `itch`, `delight`, `neutral`).
+    pub by_polarity: std::collections::BTreeMap<String, usize>,
+    /// Fewer examples than the model needs to be trusted.
+    pub too_few: bool,
+    /// Too few to be modelled at all.
+    pub skipped: bool,
+}
+
+/// One code's validation scores on the model card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeScore {
+    pub code_id: String,
+    pub name: String,
+    pub label_count: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub threshold_f1: f32,
+    /// `None`: the target precision was not reached on validation.
+    pub threshold_precision: Option<f32>,
+}
+
+/// The active model's card, as the Train screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelSummary {
+    pub id: String,
+    pub created_at: String,
+    pub frame_version: Option<i64>,
+    pub examples: usize,
+    pub training_seconds: f64,
+    pub target_precision: f64,
+    pub code_micro_f1: f64,
+    pub code_macro_f1: f64,
+    pub pair_micro_f1: f64,
+    pub polarity_accuracy: f64,
+    pub ece_raw: f64,
+    pub ece_calibrated: f64,
+    pub codes: Vec<CodeScore>,
+}
+
+/// What the Train screen shows before and after a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainView {
+    pub frame_version: i64,
+    pub labelled_verbatims: usize,
+    pub unlabelled_verbatims: usize,
+    pub too_few_below: usize,
+    pub codes: Vec<CodeLabels>,
+    pub model: Option<ModelSummary>,
+    /// Verbatims carrying a model prediction now.
+    pub predicted_verbatims: u64,
+}
+
+/// How a training run ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainResult {
+    pub model_id: String,
+    /// Whether the new model replaced the active one (only when it validates better).
+    pub activated: bool,
+    pub reason: String,
+}
+
+/// How an auto-coding run ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AutocodeResult {
+    pub model_id: String,
+    pub verbatims: u64,
+    pub human_labelled: u64,
+    pub predictions: u64,
+    pub uncoded: u64,
+    pub seconds: f64,
+}

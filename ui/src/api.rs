@@ -4,10 +4,12 @@
 //! Every failure comes back as the engine's [`ErrorInfo`]; the UI shows its `message` as is.
 
 use crate::frame_model::{FrameOp, FrameView, MigrationReport, OpRecord, VersionInfo};
-use crate::wire::{ImportRequest, ProjectView, RecentProject, IMPORT_PROGRESS_EVENT};
+use crate::wire::{
+    AutocodeResult, ImportRequest, LexiconView, ProjectView, RecentProject, TrainResult, TrainView, IMPORT_PROGRESS_EVENT,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use vocwb_types::{ErrorCode, ErrorInfo, ImportReport, ProgressEvent};
+use vocwb_types::{ErrorCode, ErrorInfo, ImportReport, LexiconTerm, ProgressEvent};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -154,6 +156,89 @@ pub async fn frame_diff(from: i64, to: Option<i64>) -> ApiResult<Vec<OpRecord>> 
 /// Moves labels to version `to` (`None`: the latest).
 pub async fn migrate_labels(to: Option<i64>) -> ApiResult<MigrationReport> {
     call("migrate_labels", &ToVersion { to }).await
+}
+
+#[derive(Serialize)]
+struct PutTerm<'a> {
+    replacing: Option<&'a str>,
+    term: &'a LexiconTerm,
+}
+
+#[derive(Serialize)]
+struct TermName<'a> {
+    term: &'a str,
+}
+
+#[derive(Serialize)]
+struct PathArg<'a> {
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SaveAs<'a> {
+    title: &'a str,
+    file_name: &'a str,
+}
+
+/// The lexicon and the codes its terms may point to.
+pub async fn lexicon_view() -> ApiResult<LexiconView> {
+    call("lexicon_view", &NoArgs {}).await
+}
+
+/// Adds `term` or replaces the term named `replacing`; refused as the engine words it.
+pub async fn lexicon_put(replacing: Option<&str>, term: &LexiconTerm) -> ApiResult<LexiconView> {
+    call("lexicon_put", &PutTerm { replacing, term }).await
+}
+
+pub async fn lexicon_delete(term: &str) -> ApiResult<LexiconView> {
+    call("lexicon_delete", &TermName { term }).await
+}
+
+/// Replaces the lexicon with a CSV, XLSX or TOML file.
+pub async fn lexicon_import(path: &str) -> ApiResult<LexiconView> {
+    call("lexicon_import", &PathArg { path }).await
+}
+
+/// Writes the lexicon to `path` (format by extension); returns the path written.
+pub async fn lexicon_export(path: &str) -> ApiResult<String> {
+    call("lexicon_export", &PathArg { path }).await
+}
+
+/// The native chooser for lexicon files; `None` when dismissed.
+pub async fn pick_lexicon_file(title: &str) -> ApiResult<Option<String>> {
+    call("pick_lexicon_file", &Title { title }).await
+}
+
+/// The native save dialog; `None` when dismissed.
+pub async fn pick_save_file(title: &str, file_name: &str) -> ApiResult<Option<String>> {
+    call("pick_save_file", &SaveAs { title, file_name }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TrainArgs {
+    target_precision: f64,
+}
+
+#[derive(Serialize)]
+struct AutocodeArgs {
+    precision: bool,
+}
+
+/// Label counts per code and the active model's card.
+pub async fn train_overview() -> ApiResult<TrainView> {
+    call("train_overview", &NoArgs {}).await
+}
+
+/// Trains on the human labels (progress arrives as `train` events; `cancel` stops it).
+pub async fn train_run(target_precision: f64) -> ApiResult<TrainResult> {
+    call("train_run", &TrainArgs { target_precision }).await
+}
+
+/// Auto-codes every verbatim without a human label with the active model.
+pub async fn autocode_run(precision: bool) -> ApiResult<AutocodeResult> {
+    call("autocode_run", &AutocodeArgs { precision }).await
 }
 
 /// Calls `handler` with each import progress event, for the life of the window.

@@ -25,3 +25,19 @@ pub async fn pick_import_file(window: Window, title: String) -> Result<Option<St
     blocking(move || Ok(dialog.blocking_pick_file().and_then(|p| p.into_path().ok()).map(|p| p.display().to_string())))
         .await
 }
+
+/// Lets the user choose a lexicon file to import (CSV, XLSX or TOML).
+#[tauri::command]
+pub async fn pick_lexicon_file(window: Window, title: String) -> Result<Option<String>, ErrorInfo> {
+    let dialog = window.dialog().file().set_parent(&window).set_title(title).add_filter("CSV, Excel, TOML", &["csv", "xlsx", "toml"]);
+    blocking(move || Ok(dialog.blocking_pick_file().and_then(|p| p.into_path().ok()).map(|p| p.display().to_string())))
+        .await
+}
+
+/// Lets the user name a file to write; `None` when the dialog was dismissed.
+#[tauri::command]
+pub async fn pick_save_file(window: Window, title: String, file_name: String) -> Result<Option<String>, ErrorInfo> {
+    let dialog = window.dialog().file().set_parent(&window).set_title(title).set_file_name(file_name);
+    blocking(move || Ok(dialog.blocking_save_file().and_then(|p| p.into_path().ok()).map(|p| p.display().to_string())))
+        .await
+}

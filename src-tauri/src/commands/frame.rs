@@ -1,15 +1,14 @@
 //! The code frame screen: the draft, edit operations, publishing, versions, diffs and label
 //! migration. Each command calls one engine function; the engine words every refusal.
 
-use super::app::poisoned;
-use super::{engine_error, shell_error};
+use super::{engine_error, with_project};
 use crate::state::AppState;
 use serde::Serialize;
 use tauri::State;
 use vocwb_engine::frame::migrate::MigrationReport;
 use vocwb_engine::frame::{Frame, FrameOp, OpRecord, Problem, VersionInfo};
 use vocwb_engine::Project;
-use vocwb_types::{ErrorCode, ErrorInfo};
+use vocwb_types::ErrorInfo;
 
 /// The draft with what `Frame::validate` finds wrong in it.
 #[derive(Debug, Clone, Serialize)]
@@ -18,12 +17,6 @@ pub struct FrameView {
     pub problems: Vec<Problem>,
     /// The latest published version, if any.
     pub latest: Option<i64>,
-}
-
-fn with_project<T>(state: &State<'_, AppState>, f: impl FnOnce(&mut Project) -> Result<T, ErrorInfo>) -> Result<T, ErrorInfo> {
-    let mut guard = state.project.lock().map_err(|_| poisoned())?;
-    let project = guard.as_mut().ok_or_else(|| shell_error(ErrorCode::NotAProject, "no project is open"))?;
-    f(project)
 }
 
 fn view(project: &Project, frame: Frame) -> Result<FrameView, ErrorInfo> {

@@ -82,7 +82,8 @@ async fn run(window: Window, request: ImportRequest, dry_run: bool) -> Result<Im
 }
 
 /// Clears the "importing" flag however the import ends.
-struct Running<'a>(&'a AtomicBool);
+/// Clears a busy flag when the work ends, however it ends.
+pub(crate) struct Running<'a>(pub(crate) &'a AtomicBool);
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
@@ -92,7 +93,7 @@ impl Drop for Running<'_> {
 
 /// Forwards the engine's progress to the window, at most every [`PROGRESS_INTERVAL_MS`],
 /// and answers "stop" once `cancel` is set.
-struct ProgressSink<'a> {
+pub(crate) struct ProgressSink<'a> {
     app: &'a AppHandle,
     label: &'a str,
     cancel: &'a AtomicBool,
@@ -102,7 +103,7 @@ struct ProgressSink<'a> {
 }
 
 impl<'a> ProgressSink<'a> {
-    fn new(app: &'a AppHandle, label: &'a str, cancel: &'a AtomicBool) -> Self {
+    pub(crate) fn new(app: &'a AppHandle, label: &'a str, cancel: &'a AtomicBool) -> Self {
         ProgressSink {
             app,
             label,
@@ -119,7 +120,7 @@ impl<'a> ProgressSink<'a> {
     }
 
     /// Sends the last event that throttling held back, so the bar ends where the work did.
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(event) = self.last.lock().ok().and_then(|mut l| l.take()) {
             self.send(&event);
         }

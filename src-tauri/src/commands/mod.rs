@@ -19,6 +19,17 @@ pub fn engine_error(e: vocwb_engine::Error) -> ErrorInfo {
     e.info()
 }
 
+/// Runs `f` on the open project (refused when none is open). The project is locked for the
+/// call, so `f` must be short; long work opens its own connection instead.
+pub fn with_project<T>(
+    state: &tauri::State<'_, crate::state::AppState>,
+    f: impl FnOnce(&mut vocwb_engine::Project) -> Result<T, ErrorInfo>,
+) -> Result<T, ErrorInfo> {
+    let mut guard = state.project.lock().map_err(|_| app::poisoned())?;
+    let project = guard.as_mut().ok_or_else(|| shell_error(ErrorCode::NotAProject, "no project is open"))?;
+    f(project)
+}
+
 /// An error the shell itself finds (the engine was not reached).
 pub fn shell_error(code: ErrorCode, message: impl Into<String>) -> ErrorInfo {
     ErrorInfo { code, message: message.into(), file: None, row: None, field: None }

@@ -7,8 +7,10 @@ mod frame;
 mod import;
 mod projects;
 // lexicon screen
+mod lexicon;
 // labelling screen
 // train screen
+mod train;
 // search & review screen
 
 use vocwb_engine::Project;
