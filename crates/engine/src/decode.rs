@@ -101,11 +101,11 @@ pub fn decode_field<'a>(encoding: &'static Encoding, bytes: &'a [u8]) -> Result<
     if encoding == UTF_8 {
         return std::str::from_utf8(bytes).map(std::borrow::Cow::Borrowed).map_err(|e| {
             let at = e.valid_up_to();
-            format!("byte 0x{:02X} at offset {at} is not valid UTF-8 (is the file in another encoding? try --encoding gbk)", bytes[at])
+            format!("byte 0x{:02X} at offset {at} is not valid UTF-8 (is the file in another encoding, such as GBK? choose its encoding)", bytes[at])
         });
     }
     encoding.decode_without_bom_handling_and_without_replacement(bytes).ok_or_else(|| {
-        format!("bytes are not valid {} (try --encoding with the file's real encoding)", encoding.name())
+        format!("bytes are not valid {} (choose the file's real encoding)", encoding.name())
     })
 }
 

@@ -83,7 +83,7 @@ impl Project {
     /// The frame labels are made against: the latest published version.
     pub fn labelling_frame(&self) -> Result<(i64, Frame)> {
         let version = crate::frame::store::latest_version(&self.conn)?.ok_or_else(|| {
-            Error::NotFound("the project has no published code frame (use `vocwb init DIR --frame auto` or `vocwb frame import` + `publish`)".into())
+            Error::NotFound("the project has no published code frame (publish one, or start the project on a shipped frame)".into())
         })?;
         Ok((version, self.frame_version(version)?))
     }

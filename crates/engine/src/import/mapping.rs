@@ -100,7 +100,7 @@ impl ResolvedMapping {
                 Some(1),
                 None,
                 format!(
-                    "no text column found; name it with --text-col (the header has: {})",
+                    "no text column found; choose the column that holds the text (the header has: {})",
                     headers.join(", ")
                 ),
             )

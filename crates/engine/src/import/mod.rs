@@ -211,7 +211,7 @@ fn import_one(
     let format = match options.format.or_else(|| Format::of_path(path)) {
         Some(f) => f,
         None => {
-            return Err(Error::input(&file_label, None, None, "unknown file type; give --format csv|tsv|xlsx|jsonl|transcript"))
+            return Err(Error::input(&file_label, None, None, "unknown file type; name its format (csv, tsv, xlsx, jsonl or transcript)"))
         }
     };
     report.format = format.as_str().to_string();

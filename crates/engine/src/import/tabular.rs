@@ -161,7 +161,7 @@ fn to_record<S: AsRef<str>>(
         if options.skip_empty {
             return Ok(None);
         }
-        return Err(Error::input(file, Some(row), Some(&headers[mapping.text]), "the text is empty (use --skip-empty to skip such rows)"));
+        return Err(Error::input(file, Some(row), Some(&headers[mapping.text]), "the text is empty (fill it in, or choose to skip rows without text)"));
     }
     let nps = match get(mapping.nps) {
         Some(raw) => Some(parse_nps(&raw).map_err(|m| Error::input(file, Some(row), Some(&headers[mapping.nps.unwrap_or(0)]), m))?),
