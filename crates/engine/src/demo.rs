@@ -1,6 +1,6 @@
 //! The bundled demo project: the verbatims under `assets/demo`, one file per channel.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::import::{import_path, ImportOptions};
 use crate::progress::Progress;
 use crate::project::Project;
@@ -18,9 +18,39 @@ pub const DEMO_SOURCES: &[(&str, Channel)] = &[
 
 /// Creates the demo project in `dir` from the files in `demo_assets` (`assets/demo`), on the
 /// shipped automotive frame found beside it (`codeframes/auto` of the same checkout or install).
+///
+/// The project is built in a sibling folder and renamed into place when complete, so a
+/// build that fails or is interrupted never leaves a half-built demo that would open later.
 pub fn build(dir: &Path, demo_assets: &Path, progress: &dyn Progress) -> Result<Project> {
     let frame = demo_assets.join("../../codeframes/auto");
-    build_with_frame(dir, demo_assets, frame.is_dir().then_some(frame.as_path()), progress)
+    let frame = frame.is_dir().then_some(frame.as_path());
+    let occupied = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    if occupied {
+        // A folder with something in it cannot be renamed over: build in place (and let
+        // `Project::init` refuse an existing project).
+        return build_with_frame(dir, demo_assets, frame, progress);
+    }
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "demo".into());
+    let staging = dir.with_file_name(format!(".{name}.building-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    }
+    if let Some(parent) = staging.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let built = build_with_frame(&staging, demo_assets, frame, progress);
+    match built {
+        Ok(project) => {
+            // Closed before the rename, so no connection points into the staging folder.
+            drop(project);
+            std::fs::rename(&staging, dir).map_err(|e| Error::io(dir, e))?;
+            Project::open(dir)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            Err(e)
+        }
+    }
 }
 
 /// Creates the demo project, starting it on the frame folder `frame` when given.

@@ -259,3 +259,23 @@ fn reopening_keeps_data_and_schema_version() {
     assert!(matches!(vocwb_engine::Project::init(&dir), Err(Error::AlreadyExists(_))));
     assert!(matches!(vocwb_engine::Project::open(fx.dir.path()), Err(Error::NotAProject(_))));
 }
+
+#[test]
+fn the_demo_is_built_aside_and_renamed_into_place() {
+    let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("demo");
+    let stats = vocwb_engine::demo::build(&dir, &assets, &Silent).unwrap().stats().unwrap();
+    assert_eq!(stats.verbatims, vocwb_engine::Project::open(&dir).unwrap().stats().unwrap().verbatims);
+    assert!(stats.verbatims > 500);
+    let left: Vec<_> = std::fs::read_dir(root.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["demo"], "no staging folder is left behind");
+
+    // A failed build leaves nothing that would open later as a broken demo.
+    let missing = root.path().join("no-such-assets");
+    let broken = root.path().join("demo2");
+    assert!(vocwb_engine::demo::build(&broken, &missing, &Silent).is_err());
+    assert!(!broken.exists());
+    let left: Vec<_> = std::fs::read_dir(root.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["demo"]);
+}
