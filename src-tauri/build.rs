@@ -24,6 +24,20 @@ fn main() {
         "migrate_labels",
         // lexicon screen
         // labelling screen
+        "label_coders",
+        "label_set_coder",
+        "label_queue",
+        "label_card",
+        "label_apply",
+        "label_remove",
+        "label_undo",
+        "label_redo",
+        "label_skip",
+        "label_search_codes",
+        "label_shortcuts",
+        "label_progress",
+        "label_agreement",
+        "label_adjudicate",
         // train screen
         // search & review screen
     ]);

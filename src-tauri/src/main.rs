@@ -99,6 +99,20 @@ fn main() {
             commands::frame::migrate_labels,
             // lexicon screen
             // labelling screen
+            commands::label::label_coders,
+            commands::label::label_set_coder,
+            commands::label::label_queue,
+            commands::label::label_card,
+            commands::label::label_apply,
+            commands::label::label_remove,
+            commands::label::label_undo,
+            commands::label::label_redo,
+            commands::label::label_skip,
+            commands::label::label_search_codes,
+            commands::label::label_shortcuts,
+            commands::label::label_progress,
+            commands::label::label_agreement,
+            commands::label::label_adjudicate,
             // train screen
             // search & review screen
         ])

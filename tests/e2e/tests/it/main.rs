@@ -8,6 +8,7 @@ mod import;
 mod projects;
 // lexicon screen
 // labelling screen
+mod label;
 // train screen
 // search & review screen
 
