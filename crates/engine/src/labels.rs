@@ -90,7 +90,26 @@ impl Project {
 
     /// Applies a code with a polarity; committed at once. Returns the event id.
     pub fn apply_label(&mut self, coder: &str, verbatim_id: i64, code_id: &str, polarity: Polarity, span: Option<(i64, i64)>) -> Result<i64> {
-        let (version, frame) = self.labelling_frame()?;
+        let frame = self.labelling_frame()?;
+        self.apply_label_in(&frame, coder, verbatim_id, code_id, polarity, span)
+    }
+
+    /// [`Project::apply_label`] against the labelling frame the caller already holds (from
+    /// [`Project::labelling_frame`]), which saves reading the frame for every label; refused when
+    /// a newer version has been published since.
+    pub fn apply_label_in(
+        &mut self,
+        labelling_frame: &(i64, Frame),
+        coder: &str,
+        verbatim_id: i64,
+        code_id: &str,
+        polarity: Polarity,
+        span: Option<(i64, i64)>,
+    ) -> Result<i64> {
+        let (version, frame) = (labelling_frame.0, &labelling_frame.1);
+        if let Some(latest) = crate::frame::store::latest_version(&self.conn)?.filter(|l| *l != version) {
+            return Err(Error::Forbidden(format!("the code frame changed: v{latest} is now the latest, labels are made against it (reload)")));
+        }
         match frame.get(code_id) {
             Some(c) if c.status == CodeStatus::Active => {}
             Some(_) => return Err(Error::UnknownCode(format!("code '{code_id}' is retired in v{version}"))),

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tauri::{AppHandle, Manager};
 use vocwb_engine::codesearch::CodeSearch;
+use vocwb_engine::frame::Frame;
 use vocwb_engine::Project;
 use vocwb_types::label::{AgreementView, CodeHit, CoderInfo, CurrentLabel, LabelProgress, QueueRequest, VerbatimCard};
 use vocwb_types::{ErrorCode, ErrorInfo, Polarity, Role};
@@ -19,22 +20,29 @@ struct CachedSearch {
     dir: PathBuf,
     version: i64,
     search: Arc<CodeSearch>,
+    /// The frame labels are made against, so applying one need not read it again.
+    frame: Arc<(i64, Frame)>,
 }
 
 static CODE_SEARCH: Mutex<Option<CachedSearch>> = Mutex::new(None);
 
 fn code_search(project: &Project) -> Result<Arc<CodeSearch>, ErrorInfo> {
+    Ok(cached_frame(project)?.0)
+}
+
+/// The code search and the labelling frame, read again only when they changed.
+fn cached_frame(project: &Project) -> Result<(Arc<CodeSearch>, Arc<(i64, Frame)>), ErrorInfo> {
     let latest = vocwb_engine::frame::store::latest_version(project.connection()).map_err(engine_error)?;
     let mut cache = CODE_SEARCH.lock().map_err(|_| poisoned())?;
     if let Some(c) = cache.as_ref() {
         if Some(c.version) == latest && c.dir == project.dir() {
-            return Ok(c.search.clone());
+            return Ok((c.search.clone(), c.frame.clone()));
         }
     }
-    let (version, frame) = project.labelling_frame().map_err(engine_error)?;
-    let search = Arc::new(CodeSearch::new(&frame));
-    *cache = Some(CachedSearch { dir: project.dir().to_path_buf(), version, search: search.clone() });
-    Ok(search)
+    let frame = Arc::new(project.labelling_frame().map_err(engine_error)?);
+    let search = Arc::new(CodeSearch::new(&frame.1));
+    *cache = Some(CachedSearch { dir: project.dir().to_path_buf(), version: frame.0, search: search.clone(), frame: frame.clone() });
+    Ok((search, frame))
 }
 
 /// Runs `work` on the open project, on the blocking pool.
@@ -125,7 +133,8 @@ pub async fn label_card(app: AppHandle, coder: String, verbatim_id: i64) -> Resu
 pub async fn label_apply(app: AppHandle, coder: String, verbatim_id: i64, code_id: String, polarity: Polarity) -> Result<Vec<CurrentLabel>, ErrorInfo> {
     let coder = coder_name(&coder)?;
     on_project(app, move |p| {
-        p.apply_label(&coder, verbatim_id, &code_id, polarity, None).map_err(engine_error)?;
+        let (_, frame) = cached_frame(p)?;
+        p.apply_label_in(&frame, &coder, verbatim_id, &code_id, polarity, None).map_err(engine_error)?;
         labels_now(p, &coder, verbatim_id)
     })
     .await

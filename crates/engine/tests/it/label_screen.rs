@@ -189,3 +189,4 @@ fn agreement_view_names_codes_and_shows_decisions() {
     // Adjudications are not a coder's labels: the figures do not move.
     assert_eq!(view.krippendorff_alpha, Some(report.krippendorff_alpha));
 }
+

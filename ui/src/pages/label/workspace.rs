@@ -19,8 +19,10 @@ use vocwb_types::{Channel, Polarity};
 use wasm_bindgen::JsCast;
 
 /// How many verbatims to fetch ahead, and the level below which to fetch more.
-const PREFETCH: usize = 6;
-const PREFETCH_LOW: usize = 3;
+const PREFETCH: usize = 8;
+const PREFETCH_LOW: usize = 4;
+/// Background reads wait this long after a keypress, so they do not compete with the next one.
+const BACKGROUND_DELAY: std::time::Duration = std::time::Duration::from_millis(150);
 /// How many number keys bind codes.
 const SHORTCUT_SLOTS: usize = 9;
 const SEARCH_LIMIT: usize = 12;
@@ -114,8 +116,7 @@ struct Desk {
     hits_for: RwSignal<String>,
     hit_index: RwSignal<usize>,
     progress: RwSignal<Option<LabelProgress>>,
-    progress_running: StoredValue<bool>,
-    progress_stale: StoredValue<bool>,
+    progress_scheduled: StoredValue<bool>,
     session_start: StoredValue<String>,
     notice: RwSignal<Option<W>>,
     actions: StoredValue<VecDeque<Action>>,
@@ -321,11 +322,16 @@ impl Desk {
             }
         }
         if self.ahead.with_value(|a| a.len()) < PREFETCH_LOW && !self.refilling.get_value() {
-            spawn_local(async move {
-                self.refilling.set_value(true);
-                self.fetch().await;
-                self.refilling.set_value(false);
-            });
+            self.refilling.set_value(true);
+            set_timeout(
+                move || {
+                    spawn_local(async move {
+                        self.fetch().await;
+                        self.refilling.set_value(false);
+                    })
+                },
+                BACKGROUND_DELAY,
+            );
         }
     }
 
@@ -374,26 +380,24 @@ impl Desk {
         });
     }
 
-    /// Reloads progress; calls made while one is running collapse into one more.
+    /// Reloads progress a moment after the last change; changes meanwhile share one reload.
     fn refresh_progress(self) {
-        if self.progress_running.get_value() {
-            self.progress_stale.set_value(true);
+        if self.progress_scheduled.get_value() {
             return;
         }
-        self.progress_running.set_value(true);
-        spawn_local(async move {
-            loop {
-                self.progress_stale.set_value(false);
-                match api::label_progress(&self.coder(), &self.session_start.get_value()).await {
-                    Ok(p) => self.progress.set(Some(p)),
-                    Err(e) => self.store.error.set(Some(e)),
-                }
-                if !self.progress_stale.get_value() {
-                    break;
-                }
-            }
-            self.progress_running.set_value(false);
-        });
+        self.progress_scheduled.set_value(true);
+        set_timeout(
+            move || {
+                self.progress_scheduled.set_value(false);
+                spawn_local(async move {
+                    match api::label_progress(&self.coder(), &self.session_start.get_value()).await {
+                        Ok(p) => self.progress.set(Some(p)),
+                        Err(e) => self.store.error.set(Some(e)),
+                    }
+                });
+            },
+            BACKGROUND_DELAY,
+        );
     }
 
     fn search(self, query: String) {
@@ -446,8 +450,7 @@ pub fn Workspace(coder: CoderInfo) -> impl IntoView {
         hits_for: RwSignal::new(String::new()),
         hit_index: RwSignal::new(0),
         progress: RwSignal::new(None),
-        progress_running: StoredValue::new(false),
-        progress_stale: StoredValue::new(false),
+        progress_scheduled: StoredValue::new(false),
         session_start: StoredValue::new(String::from(js_sys::Date::new_0().to_iso_string())),
         notice: RwSignal::new(None),
         actions: StoredValue::new(VecDeque::new()),
