@@ -275,3 +275,136 @@ fn to_error(value: JsValue) -> ErrorInfo {
 fn ui_error(message: String) -> ErrorInfo {
     ErrorInfo { code: ErrorCode::Io, message, file: None, row: None, field: None }
 }
+
+// labelling screen
+
+use vocwb_types::label::{AgreementView, CodeHit, CoderInfo, CurrentLabel, LabelProgress, QueueRequest, VerbatimCard};
+use vocwb_types::{Polarity, Role};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CoderArg<'a> {
+    coder: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SetCoderArgs<'a> {
+    name: &'a str,
+    role: Role,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QueueArgs<'a> {
+    coder: &'a str,
+    queue: &'a QueueRequest,
+    exclude: &'a [i64],
+    count: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VerbatimArgs<'a> {
+    coder: &'a str,
+    verbatim_id: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ApplyArgs<'a> {
+    coder: &'a str,
+    verbatim_id: i64,
+    code_id: &'a str,
+    polarity: Polarity,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RemoveArgs<'a> {
+    coder: &'a str,
+    verbatim_id: i64,
+    code_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchArgs<'a> {
+    query: &'a str,
+    limit: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProgressArgs<'a> {
+    coder: &'a str,
+    session_start: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AdjudicateArgs<'a> {
+    adjudicator: &'a str,
+    verbatim_id: i64,
+    code_id: &'a str,
+    polarity: Option<Polarity>,
+}
+
+pub async fn label_coders() -> ApiResult<Vec<CoderInfo>> {
+    call("label_coders", &NoArgs {}).await
+}
+
+pub async fn label_set_coder(name: &str, role: Role) -> ApiResult<CoderInfo> {
+    call("label_set_coder", &SetCoderArgs { name, role }).await
+}
+
+/// The next `count` verbatims of the coder's queue, leaving out `exclude`.
+pub async fn label_queue(coder: &str, queue: &QueueRequest, exclude: &[i64], count: usize) -> ApiResult<Vec<VerbatimCard>> {
+    call("label_queue", &QueueArgs { coder, queue, exclude, count }).await
+}
+
+pub async fn label_card(coder: &str, verbatim_id: i64) -> ApiResult<VerbatimCard> {
+    call("label_card", &VerbatimArgs { coder, verbatim_id }).await
+}
+
+/// Applies a label; answers once it is committed, with the verbatim's labels now.
+pub async fn label_apply(coder: &str, verbatim_id: i64, code_id: &str, polarity: Polarity) -> ApiResult<Vec<CurrentLabel>> {
+    call("label_apply", &ApplyArgs { coder, verbatim_id, code_id, polarity }).await
+}
+
+pub async fn label_remove(coder: &str, verbatim_id: i64, code_id: &str) -> ApiResult<Vec<CurrentLabel>> {
+    call("label_remove", &RemoveArgs { coder, verbatim_id, code_id }).await
+}
+
+/// The verbatim the undo touched, if there was anything to undo.
+pub async fn label_undo(coder: &str) -> ApiResult<Option<i64>> {
+    call("label_undo", &CoderArg { coder }).await
+}
+
+pub async fn label_redo(coder: &str) -> ApiResult<Option<i64>> {
+    call("label_redo", &CoderArg { coder }).await
+}
+
+pub async fn label_skip(coder: &str, verbatim_id: i64) -> ApiResult<()> {
+    call("label_skip", &VerbatimArgs { coder, verbatim_id }).await
+}
+
+pub async fn label_search_codes(query: &str, limit: usize) -> ApiResult<Vec<CodeHit>> {
+    call("label_search_codes", &SearchArgs { query, limit }).await
+}
+
+pub async fn label_shortcuts(coder: &str) -> ApiResult<Vec<CodeHit>> {
+    call("label_shortcuts", &CoderArg { coder }).await
+}
+
+pub async fn label_progress(coder: &str, session_start: &str) -> ApiResult<LabelProgress> {
+    call("label_progress", &ProgressArgs { coder, session_start }).await
+}
+
+pub async fn label_agreement() -> ApiResult<AgreementView> {
+    call("label_agreement", &NoArgs {}).await
+}
+
+pub async fn label_adjudicate(adjudicator: &str, verbatim_id: i64, code_id: &str, polarity: Option<Polarity>) -> ApiResult<AgreementView> {
+    call("label_adjudicate", &AdjudicateArgs { adjudicator, verbatim_id, code_id, polarity }).await
+}

@@ -232,3 +232,81 @@ impl Project {
         Ok(())
     }
 }
+
+impl Project {
+    /// The latest adjudication of each (verbatim, code): who decided and what
+    /// (`Some(polarity)`: the code applies; `None`: it does not).
+    pub fn adjudications(&self) -> Result<BTreeMap<(i64, String), (String, Option<Polarity>)>> {
+        let mut st = self.conn.prepare(
+            "SELECT e.verbatim_id, e.code_id, e.action, e.polarity, c.name FROM label_event e JOIN coder c ON c.id = e.coder_id
+             WHERE e.source = 'adjudicated'
+               AND e.id = (SELECT MAX(x.id) FROM label_event x
+                           WHERE x.verbatim_id = e.verbatim_id AND x.code_id = e.code_id AND x.source = 'adjudicated')",
+        )?;
+        let rows = st.query_map([], |r| {
+            let action: String = r.get(2)?;
+            let polarity: Option<String> = r.get(3)?;
+            let decided = if action == "apply" { polarity.and_then(|p| p.parse::<Polarity>().ok()) } else { None };
+            Ok(((r.get::<_, i64>(0)?, r.get::<_, String>(1)?), (r.get::<_, String>(4)?, decided)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<BTreeMap<_, _>>>()?)
+    }
+
+    /// [`Project::agreement`] as the labelling screen shows it: code names, verbatim texts,
+    /// and each disagreement's decision once adjudicated. Values that cannot be computed
+    /// (no overlap yet) are `None`.
+    pub fn agreement_view(&self) -> Result<vocwb_types::label::AgreementView> {
+        use vocwb_types::label::{AgreementView, CodeAgreementView, CoderValue, Decision, DisagreementView};
+        let report = self.agreement()?;
+        let frame = self.frame_draft()?;
+        let short = |id: &str| frame.get(id).map(|c| c.short_code.clone()).unwrap_or_default();
+        let decisions = self.adjudications()?;
+        let finite = |x: f64| x.is_finite().then_some(x);
+        let mut text_of = self.conn.prepare("SELECT text FROM verbatim WHERE id = ?1")?;
+        let mut disagreements = Vec::new();
+        for d in &report.disagreements {
+            let text: String = text_of.query_row([d.verbatim_id], |r| r.get(0))?;
+            disagreements.push(DisagreementView {
+                verbatim_id: d.verbatim_id,
+                text,
+                short_code: short(&d.code_id),
+                name_zh: report.per_code.get(&d.code_id).map(|c| c.name.clone()).unwrap_or_default(),
+                kind: d.kind.to_string(),
+                values: d
+                    .values
+                    .iter()
+                    .map(|(coder, p)| {
+                        let polarity = p.as_deref().and_then(|p| p.parse::<Polarity>().ok());
+                        CoderValue { coder: coder.clone(), polarity, applied: polarity.is_some() }
+                    })
+                    .collect(),
+                decision: decisions
+                    .get(&(d.verbatim_id, d.code_id.clone()))
+                    .map(|(who, polarity)| Decision { adjudicator: who.clone(), polarity: *polarity }),
+                code_id: d.code_id.clone(),
+            });
+        }
+        Ok(AgreementView {
+            krippendorff_alpha: finite(report.krippendorff_alpha),
+            cohen_kappa: report.cohen_kappa.and_then(finite),
+            percent_agreement: finite(report.percent_agreement),
+            coders: report.coders.clone(),
+            verbatims: report.verbatims,
+            units: report.units,
+            per_code: report
+                .per_code
+                .iter()
+                .map(|(id, c)| CodeAgreementView {
+                    code_id: id.clone(),
+                    short_code: short(id),
+                    name_zh: c.name.clone(),
+                    units: c.units,
+                    krippendorff_alpha: c.krippendorff_alpha.and_then(finite),
+                    cohen_kappa: c.cohen_kappa.and_then(finite),
+                    percent_agreement: c.percent_agreement.and_then(finite),
+                })
+                .collect(),
+            disagreements,
+        })
+    }
+}

@@ -90,7 +90,26 @@ impl Project {
 
     /// Applies a code with a polarity; committed at once. Returns the event id.
     pub fn apply_label(&mut self, coder: &str, verbatim_id: i64, code_id: &str, polarity: Polarity, span: Option<(i64, i64)>) -> Result<i64> {
-        let (version, frame) = self.labelling_frame()?;
+        let frame = self.labelling_frame()?;
+        self.apply_label_in(&frame, coder, verbatim_id, code_id, polarity, span)
+    }
+
+    /// [`Project::apply_label`] against the labelling frame the caller already holds (from
+    /// [`Project::labelling_frame`]), which saves reading the frame for every label; refused when
+    /// a newer version has been published since.
+    pub fn apply_label_in(
+        &mut self,
+        labelling_frame: &(i64, Frame),
+        coder: &str,
+        verbatim_id: i64,
+        code_id: &str,
+        polarity: Polarity,
+        span: Option<(i64, i64)>,
+    ) -> Result<i64> {
+        let (version, frame) = (labelling_frame.0, &labelling_frame.1);
+        if let Some(latest) = crate::frame::store::latest_version(&self.conn)?.filter(|l| *l != version) {
+            return Err(Error::Forbidden(format!("the code frame changed: v{latest} is now the latest, labels are made against it (reload)")));
+        }
         match frame.get(code_id) {
             Some(c) if c.status == CodeStatus::Active => {}
             Some(_) => return Err(Error::UnknownCode(format!("code '{code_id}' is retired in v{version}"))),
@@ -423,5 +442,63 @@ impl Project {
         }
         w.flush().map_err(|e| Error::io(path, e))?;
         Ok(rows.len() as u64)
+    }
+}
+
+impl Project {
+    /// Labelling progress: the project's, `coder`'s, and the coder's since `session_start`
+    /// (an RFC 3339 UTC time as the engine writes them, e.g. `2026-11-23T09:00:00.000Z`).
+    pub fn label_progress(&self, coder: &str, session_start: &str) -> Result<vocwb_types::label::LabelProgress> {
+        let count = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Result<u64> {
+            Ok(self.conn.query_row(sql, args, |r| r.get::<_, i64>(0))? as u64)
+        };
+        let verbatims = count("SELECT COUNT(*) FROM verbatim", &[])?;
+        let labelled = count("SELECT COUNT(DISTINCT verbatim_id) FROM current_label", &[])?;
+        let coder_labelled = count(
+            "SELECT COUNT(DISTINCT l.verbatim_id) FROM current_label l JOIN coder c ON c.id = l.coder_id WHERE c.name = ?1",
+            &[&coder],
+        )?;
+        let session_labels = count(
+            "SELECT COUNT(*) FROM current_label l JOIN coder c ON c.id = l.coder_id WHERE c.name = ?1 AND l.created_at >= ?2",
+            &[&coder, &session_start],
+        )?;
+        let session_verbatims = count(
+            "SELECT COUNT(DISTINCT l.verbatim_id) FROM current_label l JOIN coder c ON c.id = l.coder_id WHERE c.name = ?1 AND l.created_at >= ?2",
+            &[&coder, &session_start],
+        )?;
+        let frame = self.frame_draft()?;
+        let mut st = self.conn.prepare("SELECT code_id, COUNT(*) FROM current_label GROUP BY code_id ORDER BY 2 DESC, 1")?;
+        let per_code = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .map(|(code_id, n)| {
+                let code = frame.get(&code_id);
+                vocwb_types::label::CodeCount {
+                    short_code: code.map(|c| c.short_code.clone()).unwrap_or_default(),
+                    name_zh: code.map(|c| c.name_zh.clone()).unwrap_or_default(),
+                    code_id,
+                    count: n as u64,
+                }
+            })
+            .collect();
+        Ok(vocwb_types::label::LabelProgress { verbatims, labelled, coder_labelled, session_labels, session_verbatims, per_code })
+    }
+
+    /// The codes `coder` applies most (by current labels), then the project's most used, up to
+    /// `limit`: what the labelling screen binds to the number keys.
+    pub fn most_used_codes(&self, coder: &str, limit: usize) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare(
+            "SELECT l.code_id FROM current_label l JOIN coder c ON c.id = l.coder_id
+             GROUP BY l.code_id
+             ORDER BY SUM(c.name = ?1) DESC, COUNT(*) DESC, l.code_id",
+        )?;
+        let ids = st.query_map([coder], |r| r.get::<_, String>(0))?.take(limit).collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(ids)
+    }
+
+    /// `coder`'s current labels on one verbatim, oldest first.
+    pub fn coder_labels_of(&self, coder: &str, verbatim_id: i64) -> Result<Vec<Label>> {
+        Ok(self.labels_of(verbatim_id)?.into_iter().filter(|l| l.coder == coder).collect())
     }
 }

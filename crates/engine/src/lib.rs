@@ -6,6 +6,7 @@
 
 pub mod agreement;
 pub mod bench;
+pub mod codesearch;
 pub mod coders;
 pub mod decode;
 pub mod demo;

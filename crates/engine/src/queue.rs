@@ -216,3 +216,102 @@ impl Project {
         })
     }
 }
+
+/// How many turns the labelling screen shows on each side of the verbatim.
+pub const CONTEXT_TURNS: usize = 3;
+
+impl Project {
+    /// A verbatim as the labelling screen shows it: text with lexicon terms marked, metadata,
+    /// nearby turns, `coder`'s current labels and the codes the terms suggest.
+    pub fn label_card(
+        &self,
+        verbatim_id: i64,
+        coder: &str,
+        codes: &crate::codesearch::CodeSearch,
+        lexicon: &crate::frame::Lexicon,
+    ) -> Result<vocwb_types::label::VerbatimCard> {
+        use vocwb_types::label::{CurrentLabel, TermMark, TurnView, VerbatimCard};
+        let view = self.verbatim_view(verbatim_id)?;
+        let spans = crate::frame::highlight::find_terms(lexicon, &view.text);
+        let mut suggested = Vec::new();
+        for short in spans.iter().flat_map(|s| s.codes.iter()) {
+            if let Some(hit) = codes.by_short_code(short) {
+                if !suggested.contains(hit) {
+                    suggested.push(hit.clone());
+                }
+            }
+        }
+        let at = view.turns.iter().position(|t| t.verbatim_id == Some(verbatim_id)).unwrap_or(0);
+        let turns_total = view.turns.len();
+        let turns = if turns_total > 1 {
+            let from = at.saturating_sub(CONTEXT_TURNS);
+            let to = (at + CONTEXT_TURNS + 1).min(turns_total);
+            view.turns[from..to]
+                .iter()
+                .map(|t| TurnView {
+                    speaker: t.speaker.clone(),
+                    text: t.text.clone(),
+                    current: t.verbatim_id == Some(verbatim_id),
+                    codable: t.verbatim_id.is_some(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let labels = view
+            .labels
+            .iter()
+            .filter(|l| l.coder == coder)
+            .map(|l| {
+                let hit = codes.get(&l.code_id);
+                CurrentLabel {
+                    code_id: l.code_id.clone(),
+                    short_code: hit.map(|h| h.short_code.clone()).unwrap_or_default(),
+                    name_zh: hit.map(|h| h.name_zh.clone()).unwrap_or_else(|| l.code_id.clone()),
+                    polarity: l.polarity,
+                }
+            })
+            .collect();
+        Ok(VerbatimCard {
+            verbatim_id,
+            marks: spans.into_iter().map(|s| TermMark { start: s.start, end: s.end, term: s.term }).collect(),
+            text: view.text,
+            document_id: view.document_id,
+            channel: view.channel.parse().ok(),
+            date: view.date,
+            dealer: view.dealer,
+            vehicle_model: view.vehicle_model,
+            nps: view.nps,
+            turns,
+            turns_total,
+            labels,
+            suggested,
+        })
+    }
+
+    /// The next `count` cards of `coder`'s queue, leaving out `exclude` (the ones the window
+    /// already holds).
+    pub fn queue_cards(
+        &mut self,
+        coder: &str,
+        request: &vocwb_types::label::QueueRequest,
+        exclude: &[i64],
+        count: usize,
+        codes: &crate::codesearch::CodeSearch,
+        lexicon: &crate::frame::Lexicon,
+    ) -> Result<Vec<vocwb_types::label::VerbatimCard>> {
+        use vocwb_types::label::QueueKind;
+        let order = match request.kind {
+            QueueKind::InOrder => QueueOrder::InOrder,
+            QueueKind::Random => QueueOrder::Random { seed: request.seed },
+            QueueKind::Uncertainty => QueueOrder::Uncertainty,
+        };
+        let filter = QueueFilter { channel: request.channel, ..QueueFilter::default() };
+        let ids = self.queue(coder, order, &filter, count + exclude.len())?;
+        ids.into_iter()
+            .filter(|id| !exclude.contains(id))
+            .take(count)
+            .map(|id| self.label_card(id, coder, codes, lexicon))
+            .collect()
+    }
+}

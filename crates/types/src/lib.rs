@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod label;
 pub mod lexicon;
 pub mod review;
 pub mod search;

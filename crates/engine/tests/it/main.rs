@@ -3,6 +3,7 @@
 mod frame_interchange;
 mod frame;
 mod import;
+mod label_screen;
 mod labelling;
 mod model;
 mod search_review;

@@ -9,6 +9,7 @@ mod projects;
 // lexicon screen
 mod lexicon;
 // labelling screen
+mod label;
 // train screen
 mod train;
 // search & review screen
