@@ -8,6 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub mod review;
+pub mod review_screen;
 pub mod search;
 
 /// The five kinds of channel customers speak on.

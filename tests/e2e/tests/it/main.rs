@@ -10,6 +10,7 @@ mod projects;
 // labelling screen
 // train screen
 // search & review screen
+mod review;
 
 use vocwb_engine::Project;
 use vocwb_e2e::{check, App};
