@@ -181,7 +181,7 @@ async fn review_walk_sample_with_keyboard_and_report_matches_engine() {
     let sample = Project::open(&dir).unwrap().review_samples().unwrap().remove(0);
     assert_eq!((sample.reviewer.as_str(), sample.seed, sample.params.per_code), (REVIEWER, 7, 4));
     let sample = Project::open(&dir).unwrap().review_sample(sample.id).unwrap();
-    assert!(sample.items.len() >= 3, "{} items", sample.items.len());
+    assert_eq!(sample.items.len(), 4, "four items of the most predicted code");
     let n = sample.items.len();
     check::text_contains(&app, "item-text", &sample.items[0].text).await;
     app.screenshot("83-review-sample-drawn-zh").await;
@@ -245,5 +245,16 @@ async fn review_walk_sample_with_keyboard_and_report_matches_engine() {
     action::click(&app, "lang-toggle").await;
     check::text_contains(&app, "item-decision", "Rejected").await;
     app.screenshot("86-review-report-en").await;
+    app.close().await;
+
+    // Relaunched: the reviewer's name is remembered, and the recorded sample reopens where the
+    // reviewer left off (the first undecided item) with its report.
+    let app = App::launch(&home, &[dir.to_str().unwrap()]).await;
+    open_screen(&app, "review").await;
+    check::selected(&app, "reviewer", REVIEWER).await;
+    action::select(&app, "sample-pick", &sample.id.to_string()).await;
+    check::text(&app, "report-decided", &format!("3/{n}")).await;
+    check::text_contains(&app, "item-text", &sample.items[3].text).await;
+    check::text_contains(&app, "item-position", &format!("Item 4 of {n}")).await;
     app.close().await;
 }
