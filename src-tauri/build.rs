@@ -50,6 +50,20 @@ fn main() {
         "train_run",
         "autocode_run",
         // search & review screen
+        "search_run",
+        "search_filter_options",
+        "review_codes",
+        "index_status",
+        "index_rebuild",
+        "review_cancel",
+        "review_coders",
+        "review_draw_sample",
+        "review_samples",
+        "review_sample",
+        "review_decide",
+        "review_report",
+        "review_export_report",
+        "review_pick_report_path",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed (has scripts/build-ui.sh made ui/dist?)");

@@ -125,6 +125,20 @@ fn main() {
             commands::train::train_run,
             commands::train::autocode_run,
             // search & review screen
+            commands::review::search_run,
+            commands::review::search_filter_options,
+            commands::review::review_codes,
+            commands::review::index_status,
+            commands::review::index_rebuild,
+            commands::review::review_cancel,
+            commands::review::review_coders,
+            commands::review::review_draw_sample,
+            commands::review::review_samples,
+            commands::review::review_sample,
+            commands::review::review_decide,
+            commands::review::review_report,
+            commands::review::review_export_report,
+            commands::review::review_pick_report_path,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -408,3 +408,119 @@ pub async fn label_agreement() -> ApiResult<AgreementView> {
 pub async fn label_adjudicate(adjudicator: &str, verbatim_id: i64, code_id: &str, polarity: Option<Polarity>) -> ApiResult<AgreementView> {
     call("label_adjudicate", &AdjudicateArgs { adjudicator, verbatim_id, code_id, polarity }).await
 }
+
+// search & review screen
+
+use vocwb_types::review::{Decision, ReviewReport, ReviewSample, SampleParams, Verdict};
+use vocwb_types::review_screen::{CodeChoice, CoderProfile, REVIEW_PROGRESS_EVENT};
+use vocwb_types::search::{FilterOptions, IndexReport, IndexStatus, SearchQuery, SearchResults};
+
+#[derive(Serialize)]
+struct QueryArgs<'a> {
+    query: &'a SearchQuery,
+}
+
+#[derive(Serialize)]
+struct SampleArgs<'a> {
+    params: &'a SampleParams,
+}
+
+/// Tauri matches command arguments by their camelCase names.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SampleIdArgs {
+    sample_id: Option<i64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DecideArgs<'a> {
+    sample_id: i64,
+    position: i64,
+    reviewer: &'a str,
+    verdict: &'a Verdict,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportArgs<'a> {
+    sample_id: Option<i64>,
+    path: &'a str,
+}
+
+/// Ranked hits, snippets and counts per code; the engine refreshes its index first if needed.
+pub async fn search_run(query: &SearchQuery) -> ApiResult<SearchResults> {
+    call("search_run", &QueryArgs { query }).await
+}
+
+pub async fn search_filter_options() -> ApiResult<FilterOptions> {
+    call("search_filter_options", &NoArgs {}).await
+}
+
+/// The labelling frame's codes in tree order.
+pub async fn review_codes() -> ApiResult<Vec<CodeChoice>> {
+    call("review_codes", &NoArgs {}).await
+}
+
+pub async fn index_status() -> ApiResult<IndexStatus> {
+    call("index_status", &NoArgs {}).await
+}
+
+pub async fn index_rebuild() -> ApiResult<IndexReport> {
+    call("index_rebuild", &NoArgs {}).await
+}
+
+/// Asks a running index rebuild to stop.
+pub async fn review_cancel() -> ApiResult<()> {
+    call("review_cancel", &NoArgs {}).await
+}
+
+pub async fn review_coders() -> ApiResult<Vec<CoderProfile>> {
+    call("review_coders", &NoArgs {}).await
+}
+
+pub async fn review_draw_sample(params: &SampleParams) -> ApiResult<ReviewSample> {
+    call("review_draw_sample", &SampleArgs { params }).await
+}
+
+/// Recorded samples, newest first, without items.
+pub async fn review_samples() -> ApiResult<Vec<ReviewSample>> {
+    call("review_samples", &NoArgs {}).await
+}
+
+pub async fn review_sample(sample_id: i64) -> ApiResult<ReviewSample> {
+    call("review_sample", &SampleIdArgs { sample_id: Some(sample_id) }).await
+}
+
+pub async fn review_decide(sample_id: i64, position: i64, reviewer: &str, verdict: &Verdict) -> ApiResult<Decision> {
+    call("review_decide", &DecideArgs { sample_id, position, reviewer, verdict, note: None }).await
+}
+
+/// The report of one sample (`None`: all samples).
+pub async fn review_report(sample_id: Option<i64>) -> ApiResult<ReviewReport> {
+    call("review_report", &SampleIdArgs { sample_id }).await
+}
+
+/// Writes the report workbook; returns the path written.
+pub async fn review_export_report(sample_id: Option<i64>, path: &str) -> ApiResult<String> {
+    call("review_export_report", &ExportArgs { sample_id, path }).await
+}
+
+/// The native "save as" dialog for the report; `None` when dismissed.
+pub async fn review_pick_report_path(title: &str) -> ApiResult<Option<String>> {
+    call("review_pick_report_path", &Title { title }).await
+}
+
+/// Calls `handler` with each index progress event, for the life of the window.
+pub async fn on_review_progress(handler: impl Fn(ProgressEvent) + 'static) -> ApiResult<()> {
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        let payload = js_sys::Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
+        if let Ok(p) = serde_wasm_bindgen::from_value::<ProgressEvent>(payload) {
+            handler(p);
+        }
+    });
+    tauri_listen(REVIEW_PROGRESS_EVENT, &closure).await.map_err(to_error)?;
+    closure.forget();
+    Ok(())
+}

@@ -10,6 +10,7 @@ use std::str::FromStr;
 pub mod label;
 pub mod lexicon;
 pub mod review;
+pub mod review_screen;
 pub mod search;
 
 pub use lexicon::LexiconTerm;

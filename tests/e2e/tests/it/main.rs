@@ -13,6 +13,7 @@ mod label;
 // train screen
 mod train;
 // search & review screen
+mod review;
 
 use vocwb_engine::Project;
 use vocwb_e2e::{check, App};
