@@ -84,6 +84,7 @@ async fn label_with_the_keyboard_only() {
 
     // Choose the coder: the name field has focus; type and press Enter.
     wait_focus(&app, "coder-name").await;
+    app.screenshot("29-label-coder").await;
     keys(&app, &format!("{CODER}\u{E007}")).await;
     check::text(&app, "coder-current", CODER).await;
 
