@@ -190,3 +190,19 @@ fn agreement_view_names_codes_and_shows_decisions() {
     assert_eq!(view.krippendorff_alpha, Some(report.krippendorff_alpha));
 }
 
+
+#[test]
+fn applying_against_a_held_frame_is_refused_once_a_newer_version_is_published() {
+    let mut fx = fixture();
+    let p = &mut fx.project;
+    let held = p.labelling_frame().unwrap();
+    p.apply_label_in(&held, "ann", 1, "c3", Polarity::Pain, None).unwrap();
+    assert_eq!(p.coder_labels_of("ann", 1).unwrap()[0].frame_version, Some(held.0));
+    // A code that is not in the held frame is refused like apply_label refuses it.
+    assert!(matches!(p.apply_label_in(&held, "ann", 1, "nope", Polarity::Pain, None), Err(vocwb_engine::Error::UnknownCode(_))));
+    p.frame_edit(vocwb_engine::frame::FrameOp::Rename { id: "c3".into(), name_zh: "维修等待".into(), name_en: "Wait".into() }, "owner").unwrap();
+    p.frame_publish("owner", None).unwrap();
+    let err = p.apply_label_in(&held, "ann", 2, "c3", Polarity::Pain, None).unwrap_err();
+    assert!(err.to_string().contains("is now the latest"), "{err}");
+    assert!(p.coder_labels_of("ann", 2).unwrap().is_empty(), "nothing was written");
+}

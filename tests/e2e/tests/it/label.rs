@@ -84,6 +84,7 @@ async fn label_with_the_keyboard_only() {
 
     // Choose the coder: the name field has focus; type and press Enter.
     wait_focus(&app, "coder-name").await;
+    app.screenshot("29-label-coder").await;
     keys(&app, &format!("{CODER}\u{E007}")).await;
     check::text(&app, "coder-current", CODER).await;
 
@@ -289,5 +290,12 @@ async fn label_agreement_view_and_adjudication() {
     let last = history.last().unwrap();
     assert_eq!((last.source.as_str(), last.coder.as_str(), last.action.as_str()), ("adjudicated", "qa", "apply"));
     app.screenshot("35-label-adjudicated").await;
+
+    // In English, the labelling screen at 1280×800.
+    action::click(&app, "lang-toggle").await;
+    action::click(&app, "tab-label").await;
+    check::text_contains(&app, "key-legend", "label and go on").await;
+    find::id(&app, "verbatim").await;
+    app.screenshot("36-label-en").await;
     app.close().await;
 }

@@ -301,6 +301,7 @@ impl Desk {
         if let Some(t0) = t0 {
             record_latency(t0);
         }
+        request_animation_frame(scroll_current_turn_into_view);
     }
 
     /// Shows the next verbatim in line (fetching when none is ready) and tops the line up.
@@ -538,6 +539,17 @@ pub fn Workspace(coder: CoderInfo) -> impl IntoView {
     }
 }
 
+/// Scrolls the context list (not the page) so the turn being labelled is in sight.
+fn scroll_current_turn_into_view() {
+    let doc = document();
+    let (Some(list), Ok(Some(turn))) = (doc.get_element_by_id("context-turns"), doc.query_selector("#context-turns .turn.current")) else {
+        return;
+    };
+    let (Ok(list), Ok(turn)) = (list.dyn_into::<web_sys::HtmlElement>(), turn.dyn_into::<web_sys::HtmlElement>()) else { return };
+    // The list is positioned (label.css), so a turn's offset is measured from the list's top.
+    list.set_scroll_top((turn.offset_top() - list.client_height() / 3).max(0));
+}
+
 fn focus_now(id: &str) {
     if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = el.focus();
@@ -678,7 +690,7 @@ fn VerbatimPanel(desk: Desk) -> impl IntoView {
                         <h3>{move || store.tr(W::Context)}
                             <span class="hint">" · "{move || store.tr(W::MoreTurns).replace("{n}", &turns_total.to_string())}</span>
                         </h3>
-                        <ol class="turns">
+                        <ol class="turns" id="context-turns">
                             {turns.into_iter().map(|t| {
                                 let who = if is_agent(&t.speaker) { W::Agent } else { W::Customer };
                                 view! {
