@@ -2,9 +2,9 @@
 //!
 //! Keys go through one queue of actions run in order, so a fast typist's `3` `a` `1` `d` land
 //! on the right verbatims even while the engine is still committing the previous label.
-//! The next few verbatims are fetched ahead, so a label keypress waits for one round trip (the
-//! commit) and then shows the next verbatim at once. Each label is committed by the engine
-//! before the window moves on.
+//! The next few verbatims are fetched ahead, so a label keypress shows the next verbatim at
+//! once while the engine commits the label (one short transaction); the next action waits for
+//! that commit, and the progress counts move only once it is done.
 
 use super::focus_soon;
 use super::words::{LabelWords as W, PolarityName};
@@ -182,24 +182,40 @@ impl Desk {
                     self.notice.set(Some(W::ChooseCodeFirst));
                     return;
                 };
-                match api::label_apply(&coder, card.verbatim_id, &code.code_id, polarity).await {
-                    Ok(labels) => {
-                        store.error.set(None);
-                        self.pending.set(None);
-                        self.remember_shortcut(code);
-                        if stay {
+                if stay {
+                    match api::label_apply(&coder, card.verbatim_id, &code.code_id, polarity).await {
+                        Ok(labels) => {
+                            store.error.set(None);
+                            self.pending.set(None);
+                            self.remember_shortcut(code);
                             self.current.update(|c| {
                                 if let Some(c) = c {
                                     c.labels = labels;
                                 }
                             });
-                        } else {
-                            self.acted(card.verbatim_id);
-                            self.advance(Some(t0)).await;
+                            self.refresh_progress();
                         }
+                        Err(e) => store.error.set(Some(e)),
+                    }
+                    return;
+                }
+                // The next verbatim shows at once and the commit follows within this same
+                // action, so the next key still waits for it (order is kept) but the eye does
+                // not. A refused label brings its verbatim back with the code still chosen.
+                self.pending.set(None);
+                self.remember_shortcut(code.clone());
+                self.acted(card.verbatim_id);
+                self.advance(Some(t0)).await;
+                match api::label_apply(&coder, card.verbatim_id, &code.code_id, polarity).await {
+                    Ok(_) => {
+                        store.error.set(None);
                         self.refresh_progress();
                     }
-                    Err(e) => store.error.set(Some(e)),
+                    Err(e) => {
+                        store.error.set(Some(e));
+                        self.go_to(card.verbatim_id).await;
+                        self.pending.set(Some(code));
+                    }
                 }
             }
             Action::Next => {
