@@ -9,7 +9,9 @@
 //! scratch instead.
 //!
 //! **Limitations:** two processes refreshing at the same moment are not coordinated beyond
-//! tantivy's writer lock (the second fails with an I/O error and can simply retry).
+//! tantivy's writer lock (the second fails with an I/O error and can simply retry). Rebuilds
+//! each build in a side folder of their own, so rebuilds at once never spoil each other; the
+//! last one swapped in stays.
 //! [`Project::search`] checks the watermark on every call (a fraction of a second on a million
 //! verbatims); a screen that searches as the user types should keep the index from
 //! [`Project::open_index`] and refresh it after its own writes.
@@ -237,7 +239,13 @@ impl Project {
     fn rebuild_with_reason(&self, reason: String, progress: &dyn Progress) -> Result<(SearchIndex, IndexReport)> {
         let started = Instant::now();
         let dir = self.index_dir();
-        let building = self.derived_dir().join("index.building");
+        // A side folder of its own: two rebuilds at once (threads or processes) must not build
+        // into each other's files.
+        let building = self.derived_dir().join(format!(
+            "index.building-{}-{}",
+            std::process::id(),
+            REBUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
         let tx = self.conn.unchecked_transaction()?;
         let user_words = lexicon_words(self)?;
         let now = watermark(&tx, &user_words)?;
@@ -271,11 +279,7 @@ impl Project {
             }
         };
         drop(index);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        }
-        std::fs::rename(&building, &dir).map_err(|e| Error::io(&dir, e))?;
-        let index = SearchIndex::open(&dir).map_err(search_error(&dir))?;
+        let index = swap_in(&building, &dir)?;
         let report = IndexReport {
             action: IndexAction::Rebuilt,
             reason: Some(reason),
@@ -285,6 +289,30 @@ impl Project {
         };
         Ok((index, report))
     }
+}
+
+/// Numbers the side folders of this process's rebuilds.
+static REBUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Swapping a rebuilt index in and opening it happen one at a time within a process.
+static SWAP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Replaces `dir` with the index just built in `building` and opens it. When another rebuild
+/// (another process) swaps its own in at the same moment, that index, built from the same
+/// database, serves as well: losing the race is not an error.
+fn swap_in(building: &Path, dir: &Path) -> Result<SearchIndex> {
+    let _turn = SWAP.lock().unwrap_or_else(|e| e.into_inner());
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(dir, e)),
+        _ => {}
+    }
+    if let Err(e) = std::fs::rename(building, dir) {
+        let _ = std::fs::remove_dir_all(building);
+        if !dir.join("meta.json").is_file() {
+            return Err(Error::io(dir, e));
+        }
+    }
+    SearchIndex::open(dir).map_err(search_error(dir))
 }
 
 fn event(done: u64, total: Option<u64>, phase: &str) -> ProgressEvent {

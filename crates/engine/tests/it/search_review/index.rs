@@ -162,3 +162,33 @@ fn filter_options_list_what_a_search_screen_offers() {
     assert_eq!((o.first_date.as_deref(), o.last_date.as_deref()), (Some("2026-01-01"), Some("2026-01-08")));
     assert!(o.models.is_empty() && o.review_statuses.len() == 5);
 }
+
+#[test]
+fn rebuilds_running_at_once_do_not_spoil_each_other() {
+    let fx = project();
+    let dir = fx.project.dir().to_path_buf();
+    // Each thread has its own connection, as a second process (the CLI beside the app) would.
+    std::thread::scope(|s| {
+        let runs: Vec<_> = (0..3)
+            .map(|_| {
+                let dir = dir.clone();
+                s.spawn(move || {
+                    let project = vocwb_engine::Project::open(&dir).unwrap();
+                    (0..3).map(|_| project.rebuild_index(&Silent).map(|r| r.documents)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for run in runs {
+            for documents in run.join().unwrap() {
+                assert_eq!(documents.unwrap(), 8);
+            }
+        }
+    });
+    assert_eq!(ids(&fx, "胎噪", Filters::default()), [2, 7]);
+    let leftovers: Vec<_> = std::fs::read_dir(fx.project.derived_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("index.building"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
