@@ -21,6 +21,7 @@ pub mod features;
 pub mod linear;
 pub mod metrics;
 pub mod model;
+pub mod neural;
 pub mod store;
 
 pub use error::{Error, Result};
