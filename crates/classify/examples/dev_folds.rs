@@ -56,7 +56,8 @@ fn main() {
     let mut gold = Vec::new();
     let mut pred = Vec::new();
     let mut pred_p = Vec::new();
-    for f in 0..5 {
+    let folds: usize = std::env::var("FOLDS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    for f in 0..folds {
         let train: Vec<Example> = rows.iter().filter(|r| r.1 != f).map(|r| r.0.clone()).collect();
         let test: Vec<Example> = rows.iter().filter(|r| r.1 == f).map(|r| r.0.clone()).collect();
         let set = TrainSet { examples: train, unlabelled: vec![], lexicon: lexicon.clone(), code_names: names.clone(), frame_version: Some(1) };

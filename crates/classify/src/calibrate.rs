@@ -132,38 +132,58 @@ impl Softmax {
     }
 
     /// Fits by full-batch gradient descent with momentum on the mean log loss (convex).
+    /// `s` may hold several scores per class (`m` a multiple of `k`, e.g. the SVMs' then the
+    /// neural model's): each block starts as the identity, so the start is their sum. Inputs
+    /// are scaled to unit spread for the descent (models differ in scale), then scaled back.
     pub fn fit(s: &[Vec<f32>], y: &[usize], k: usize) -> Softmax {
-        let mut cal = Softmax::identity(k);
+        let m = s.first().map_or(k, Vec::len);
+        let mut cal = Softmax { a: (0..k).map(|c| (0..m).map(|j| if j % k.max(1) == c { 1.0 } else { 0.0 }).collect()).collect(), b: vec![0.0; k] };
         if s.is_empty() || k < 2 {
             return cal;
         }
         let n = s.len() as f64;
+        let sd: Vec<f64> = (0..m)
+            .map(|j| {
+                let ms = s.iter().map(|x| (x[j] as f64).powi(2)).sum::<f64>() / n;
+                if ms > 1e-12 { ms.sqrt() } else { 1.0 }
+            })
+            .collect();
+        let z: Vec<Vec<f64>> = s.iter().map(|x| x.iter().zip(&sd).map(|(&v, d)| v as f64 / d).collect()).collect();
+        for row in &mut cal.a {
+            for (a, d) in row.iter_mut().zip(&sd) {
+                *a *= d;
+            }
+        }
         let lr = 0.5;
-        let mut va = vec![vec![0.0; k]; k];
+        let mut va = vec![vec![0.0; m]; k];
         let mut vb = vec![0.0; k];
         for _ in 0..400 {
-            let mut ga = vec![vec![0.0; k]; k];
+            let mut ga = vec![vec![0.0; m]; k];
             let mut gb = vec![0.0; k];
-            for (si, &yi) in s.iter().zip(y) {
-                let logits: Vec<f64> = (0..k)
-                    .map(|c| cal.a[c].iter().zip(si).map(|(a, &x)| a * x as f64).sum::<f64>() + cal.b[c])
-                    .collect();
+            for (zi, &yi) in z.iter().zip(y) {
+                let logits: Vec<f64> =
+                    (0..k).map(|c| cal.a[c].iter().zip(zi).map(|(a, x)| a * x).sum::<f64>() + cal.b[c]).collect();
                 let p = softmax(&logits);
                 for c in 0..k {
                     let d = p[c] - if c == yi { 1.0 } else { 0.0 };
                     gb[c] += d / n;
-                    for j in 0..k {
-                        ga[c][j] += d * si[j] as f64 / n;
+                    for j in 0..m {
+                        ga[c][j] += d * zi[j] / n;
                     }
                 }
             }
             for c in 0..k {
                 vb[c] = 0.9 * vb[c] - lr * gb[c];
                 cal.b[c] += vb[c];
-                for j in 0..k {
+                for j in 0..m {
                     va[c][j] = 0.9 * va[c][j] - lr * (ga[c][j] + 1e-4 * cal.a[c][j]);
                     cal.a[c][j] += va[c][j];
                 }
+            }
+        }
+        for row in &mut cal.a {
+            for (a, d) in row.iter_mut().zip(&sd) {
+                *a /= d;
             }
         }
         cal

@@ -7,7 +7,11 @@
 //! - [`features`]: normalisation, char n-grams and jieba words, a `tokenizers` WordLevel
 //!   vocabulary trained on the project's texts.
 //! - [`linear`]: the SVM solver; [`calibrate`]: Platt/softmax calibration and thresholds.
-//! - [`model`]: training with cross-fitting, prediction, active-learning uncertainty.
+//! - [`neural`]: a small candle model (TF-IDF embedding bag, ReLU hidden layer, code and
+//!   per-code polarity heads) trained with candle's autograd; its logits join the SVMs'
+//!   scores in the stacked calibrations.
+//! - [`model`]: training with cross-fitting, prediction, active-learning uncertainty; the
+//!   F1-rule thresholds maximise the mean of code and pair micro-F1 out of fold.
 //! - [`store`]: the model directory (`weights.safetensors`, `tokenizer.json`, `card.json`).
 //! - [`metrics`]: code and (code, polarity) pair F1, scored like the shared baselines.
 //!
@@ -21,6 +25,7 @@ pub mod features;
 pub mod linear;
 pub mod metrics;
 pub mod model;
+pub mod neural;
 pub mod store;
 
 pub use error::{Error, Result};

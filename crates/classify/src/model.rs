@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::features::{Extractor, FeatureConfig, Featurizer, SparseVec, Token};
 use crate::linear::{self, SvmParams};
 use crate::metrics::{self, EvalReport};
+use crate::neural::{self, Neural, NeuralParams, PairInput};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -80,6 +81,11 @@ pub struct TrainOptions {
     /// Calibrate each code on its score plus the best other code's score and whether it is the
     /// top code, so codes compete (a clear 动力 post lowers a borderline 操控).
     pub stack: bool,
+    /// The candle model ensembled with the SVMs (its logits join the stacked calibration).
+    pub neural: NeuralParams,
+    /// Weight of pair micro-F1 (against code micro-F1) in the objective of the F1-rule
+    /// thresholds; 0 gives each code its own best code F1.
+    pub pair_weight: f64,
 }
 
 impl Default for TrainOptions {
@@ -99,6 +105,8 @@ impl Default for TrainOptions {
             nb_alpha: 0.0,
             nb_floor: 0.0,
             stack: true,
+            neural: NeuralParams::default(),
+            pair_weight: 0.5,
         }
     }
 }
@@ -230,6 +238,8 @@ pub struct Model {
     /// one cache line per feature instead of one per code.
     pub(crate) code_t: Vec<f32>,
     pub(crate) polarity_t: Vec<f32>,
+    /// The neural model, when trained with one.
+    pub(crate) neural: Option<Neural>,
 }
 
 /// `rows[label][feature]` as `[feature][label]`.
@@ -304,22 +314,18 @@ fn cue_windows(tokens: &[Token], cues: &HashSet<u32>, radius: u32) -> Vec<(u32, 
     merged
 }
 
-/// The polarity instance of (verbatim, code).
-fn polarity_vector(
-    featurizer: &Featurizer,
-    layout: &PolarityLayout,
-    cross_keys: &[u64],
-    doc: &SparseVec,
-    tokens: &[Token],
-    cues: &HashSet<u32>,
-    code: usize,
-) -> SparseVec {
-    let windows = cue_windows(tokens, cues, layout.window);
-    let window = if windows.is_empty() {
+/// The TF-IDF vector of the text around a code's cues (the whole text when it has none).
+fn window_vector(featurizer: &Featurizer, tokens: &[Token], cues: &HashSet<u32>, radius: u32) -> SparseVec {
+    let windows = cue_windows(tokens, cues, radius);
+    if windows.is_empty() {
         featurizer.vector(tokens.iter())
     } else {
         featurizer.vector(tokens.iter().filter(|t| windows.iter().any(|&(s, e)| t.start >= s && t.end <= e)))
-    };
+    }
+}
+
+/// The polarity instance of (verbatim, code), given the code's window vector.
+fn polarity_vector(layout: &PolarityLayout, cross_keys: &[u64], doc: &SparseVec, window: &SparseVec, code: usize) -> SparseVec {
     let [a, b, c] = layout.blocks;
     let d = layout.dim as u32;
     let mut pairs: Vec<(u32, f32)> = Vec::with_capacity(doc.idx.len() + 2 * window.idx.len() + 1);
@@ -452,7 +458,8 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         fold_of[i] = k % folds;
     }
     let mut oof_code = vec![vec![0f32; codes.len()]; n];
-    // (example, code, class, scores)
+    let mut oof_nn = vec![Vec::new(); n];
+    // (example, code, class, scores: the SVMs' then the neural model's)
     let mut oof_pol: Vec<(usize, usize, usize, Vec<f32>)> = Vec::new();
     for f in 0..folds {
         let train_idx: Vec<usize> = (0..n).filter(|&i| fold_of[i] != f).collect();
@@ -462,6 +469,9 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
             for (c, w) in fitted.code_weights.iter().enumerate() {
                 oof_code[i][c] = linear::score(w, &prep.docs[i]);
             }
+            if let Some(nn) = &fitted.neural {
+                oof_nn[i] = nn.code_logits(&nn.hidden_of(&prep.docs[i]));
+            }
         }
         let scored: Vec<(usize, usize, usize, Vec<f32>)> = test_idx
             .par_iter()
@@ -470,9 +480,15 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
                 let prep = &prep;
                 let featurizer = &featurizer;
                 let cross = &cross;
+                let hd = fitted.neural.as_ref().map(|nn| nn.hidden_of(&prep.docs[i]));
                 prep.targets[i].iter().map(move |&(c, k)| {
-                    let v = polarity_vector(featurizer, &layout, cross, &prep.docs[i], &prep.tokens[i], &fitted.cues[c], c);
-                    (i, c, k, fitted.polarity_weights.iter().map(|w| linear::score(w, &v)).collect())
+                    let window = window_vector(featurizer, &prep.tokens[i], &fitted.cues[c], layout.window);
+                    let v = polarity_vector(&layout, cross, &prep.docs[i], &window, c);
+                    let mut s: Vec<f32> = fitted.polarity_weights.iter().map(|w| linear::score(w, &v)).collect();
+                    if let (Some(nn), Some(hd)) = (&fitted.neural, &hd) {
+                        s.extend(nn.polarity_logits(hd, &nn.hidden_of(&window), c));
+                    }
+                    (i, c, k, s)
                 })
             })
             .collect();
@@ -496,15 +512,19 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         }
     }
 
-    // Calibration and thresholds from the out-of-fold scores.
+    // Calibration and thresholds from the out-of-fold scores; with the neural model, its
+    // logits are more inputs of the same calibrations, which so learn how to weigh the two.
+    fn nn_of(v: &[f32]) -> Option<&[f32]> {
+        (!v.is_empty()).then_some(v)
+    }
     let code_calibration: Vec<Platt> = (0..codes.len())
         .map(|c| {
-            let z: Vec<Vec<f32>> = oof_code.iter().map(|s| calibration_inputs(s, c, options.stack)).collect();
+            let z: Vec<Vec<f32>> = (0..n).map(|i| calibration_inputs(&oof_code[i], nn_of(&oof_nn[i]), c, options.stack)).collect();
             let y: Vec<bool> = prep.targets.iter().map(|t| t.iter().any(|x| x.0 == c)).collect();
             Platt::fit(&z, &y)
         })
         .collect();
-    let oof_prob: Vec<Vec<f32>> = oof_code.iter().map(|s| calibrated(s, &code_calibration, options.stack)).collect();
+    let oof_prob: Vec<Vec<f32>> = (0..n).map(|i| calibrated(&oof_code[i], nn_of(&oof_nn[i]), &code_calibration, options.stack)).collect();
     let pol_calibration = Softmax::fit(
         &oof_pol.iter().map(|x| x.3.clone()).collect::<Vec<_>>(),
         &oof_pol.iter().map(|x| x.2).collect::<Vec<_>>(),
@@ -527,6 +547,13 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
     let mut pol_of: HashMap<(usize, usize), Vec<f32>> = HashMap::new();
     for (i, c, _, s) in &oof_pol {
         pol_of.insert((*i, *c), pol_calibration.probs(s));
+    }
+    if options.pair_weight > 0.0 {
+        // Whether each gold (verbatim, code) gets its polarity right out of fold.
+        let right: Vec<Vec<(usize, bool)>> = (0..n)
+            .map(|i| prep.targets[i].iter().map(|&(c, k)| (c, pol_of.get(&(i, c)).is_some_and(|p| argmax(p) == k))).collect())
+            .collect();
+        thresholds_f1 = pair_aware_thresholds(&oof_prob, &right, thresholds_f1, options.pair_weight, options.at_least_one);
     }
     let gold: Vec<Vec<(String, Polarity)>> =
         prep.targets.iter().map(|t| t.iter().map(|&(c, k)| (codes[c].clone(), classes[k])).collect()).collect();
@@ -613,22 +640,27 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         cues,
         lexicon_cues,
         polarity: PolarityModel { classes, weights: fitted.polarity_weights, cross_keys: cross, calibration: pol_calibration },
+        neural: fitted.neural,
     })
 }
 
 /// What a code's calibration sees: its score, and with stacking the best other score and
 /// whether this code is the top one.
-fn calibration_inputs(scores: &[f32], c: usize, stack: bool) -> Vec<f32> {
-    if !stack {
-        return vec![scores[c]];
+fn calibration_inputs(scores: &[f32], nn: Option<&[f32]>, c: usize, stack: bool) -> Vec<f32> {
+    let mut z = vec![scores[c]];
+    if stack {
+        let other = scores.iter().enumerate().filter(|&(j, _)| j != c).map(|(_, &v)| v).fold(f32::NEG_INFINITY, f32::max);
+        let other = if other.is_finite() { other } else { -1.0 };
+        z.extend([other, if scores[c] >= other { 1.0 } else { 0.0 }]);
     }
-    let other = scores.iter().enumerate().filter(|&(j, _)| j != c).map(|(_, &v)| v).fold(f32::NEG_INFINITY, f32::max);
-    let other = if other.is_finite() { other } else { -1.0 };
-    vec![scores[c], other, if scores[c] >= other { 1.0 } else { 0.0 }]
+    if let Some(nn) = nn {
+        z.push(nn[c]);
+    }
+    z
 }
 
-fn calibrated(scores: &[f32], calibration: &[Platt], stack: bool) -> Vec<f32> {
-    (0..scores.len()).map(|c| calibration[c].prob(&calibration_inputs(scores, c, stack))).collect()
+fn calibrated(scores: &[f32], nn: Option<&[f32]>, calibration: &[Platt], stack: bool) -> Vec<f32> {
+    (0..scores.len()).map(|c| calibration[c].prob(&calibration_inputs(scores, nn, c, stack))).collect()
 }
 
 fn argmax(p: &[f32]) -> usize {
@@ -639,6 +671,47 @@ fn argmax(p: &[f32]) -> usize {
         }
     }
     best
+}
+
+/// Per-code thresholds that maximise `(1 - w) · code micro-F1 + w · pair micro-F1` on
+/// out-of-fold probabilities, by coordinate ascent from the per-code F1 thresholds. A code
+/// whose polarity is often wrong costs a pair false positive and false negative when applied,
+/// so pair F1 asks for stricter thresholds there; `right[i]` lists verbatim `i`'s gold codes
+/// and whether their out-of-fold polarity was right.
+fn pair_aware_thresholds(prob: &[Vec<f32>], right: &[Vec<(usize, bool)>], start: Vec<f32>, w: f64, at_least_one: bool) -> Vec<f32> {
+    let gold_total: usize = right.iter().map(Vec::len).sum();
+    let objective = |t: &[f32]| {
+        let (mut ctp, mut cpred, mut ptp) = (0usize, 0usize, 0usize);
+        for (p, r) in prob.iter().zip(right) {
+            for c in decide(p, t, at_least_one) {
+                cpred += 1;
+                if let Some(&(_, ok)) = r.iter().find(|x| x.0 == c) {
+                    ctp += 1;
+                    ptp += ok as usize;
+                }
+            }
+        }
+        let f = |tp: usize| if tp == 0 { 0.0 } else { 2.0 * tp as f64 / (cpred + gold_total) as f64 };
+        (1.0 - w) * f(ctp) + w * f(ptp)
+    };
+    let mut t = start;
+    let mut best = objective(&t);
+    let grid: Vec<f32> = (1..40).map(|k| k as f32 * 0.025).collect();
+    for _ in 0..2 {
+        for c in 0..t.len() {
+            for &g in &grid {
+                let old = t[c];
+                t[c] = g;
+                let v = objective(&t);
+                if v > best + 1e-9 {
+                    best = v;
+                } else {
+                    t[c] = old;
+                }
+            }
+        }
+    }
+    t
 }
 
 /// Codes whose probability passes their threshold, or the best one when none does.
@@ -681,6 +754,7 @@ struct Fitted {
     code_weights: Vec<Vec<f32>>,
     cues: Vec<HashSet<u32>>,
     polarity_weights: Vec<Vec<f32>>,
+    neural: Option<Neural>,
     loss: f64,
 }
 
@@ -724,24 +798,45 @@ fn fit_all(
     let loss = trained.iter().map(|t| t.1).sum::<f64>() / n_codes.max(1) as f64;
     let code_weights: Vec<Vec<f32>> = trained.into_iter().map(|t| t.0).collect();
     let cues = top_cues(&code_weights, options.cues_per_code, lexicon_cues);
-    let instances: Vec<(SparseVec, usize)> = rows
+    // (polarity instance, class, row position, code, window)
+    let instances: Vec<(SparseVec, usize, usize, usize, SparseVec)> = rows
         .par_iter()
-        .flat_map_iter(|&i| {
+        .enumerate()
+        .flat_map_iter(|(r, &i)| {
             let cues = &cues;
             prep.targets[i].iter().map(move |&(c, k)| {
-                (polarity_vector(featurizer, layout, cross, &prep.docs[i], &prep.tokens[i], &cues[c], c), k)
+                let window = window_vector(featurizer, &prep.tokens[i], &cues[c], layout.window);
+                (polarity_vector(layout, cross, &prep.docs[i], &window, c), k, r, c, window)
             })
         })
         .collect();
     let px: Vec<&SparseVec> = instances.iter().map(|p| &p.0).collect();
-    let polarity_weights: Vec<Vec<f32>> = (0..n_classes)
-        .into_par_iter()
-        .map(|k| {
-            let y: Vec<bool> = instances.iter().map(|p| p.1 == k).collect();
-            linear::train_binary(&px, layout.total(), &y, &options.polarity_svm, options.seed ^ (salt << 20) ^ (1000 + k as u64)).0
-        })
-        .collect();
-    Fitted { code_weights, cues, polarity_weights, loss }
+    let svm = || -> Vec<Vec<f32>> {
+        (0..n_classes)
+            .into_par_iter()
+            .map(|k| {
+                let y: Vec<bool> = instances.iter().map(|p| p.1 == k).collect();
+                linear::train_binary(&px, layout.total(), &y, &options.polarity_svm, options.seed ^ (salt << 20) ^ (1000 + k as u64)).0
+            })
+            .collect()
+    };
+    let nn = || -> Option<Neural> {
+        if !options.neural.enabled {
+            return None;
+        }
+        let targets: Vec<Vec<usize>> = rows.iter().map(|&i| prep.targets[i].iter().map(|t| t.0).collect()).collect();
+        let pairs: Vec<PairInput<'_>> =
+            instances.iter().map(|p| PairInput { row: p.2, code: p.3, class: p.1, window: &p.4 }).collect();
+        let seed = options.seed ^ (salt << 20) ^ 2000;
+        // Tensors of a valid shape cannot fail on the CPU; a failure would be a bug.
+        Some(
+            neural::train(&x, &targets, &pairs, featurizer.dim(), n_codes, n_classes, &options.neural, seed)
+                .expect("neural training on CPU tensors"),
+        )
+    };
+    // The two are independent: on two cores they run side by side.
+    let (polarity_weights, neural) = rayon::join(svm, nn);
+    Fitted { code_weights, cues, polarity_weights, neural, loss }
 }
 
 /// NB-SVM feature scale for one code: `floor + |ln((p_j / |p|) / (q_j / |q|))|`, with `p` and
@@ -777,6 +872,19 @@ impl Model {
         }
     }
 
+    /// The neural model of the ensemble, if it was trained with one.
+    pub fn neural(&self) -> Option<&Neural> {
+        self.neural.as_ref()
+    }
+
+    /// The neural model's own code probabilities (sigmoid of its logits, before stacking), in
+    /// [`Model::codes`] order; `None` without a neural model.
+    pub fn neural_probabilities(&self, text: &str) -> Option<Vec<f32>> {
+        let nn = self.neural.as_ref()?;
+        let doc = self.featurizer.vector(self.featurizer.tokens(text).iter());
+        Some(nn.code_logits(&nn.hidden_of(&doc)).into_iter().map(|z| crate::calibrate::sigmoid(z as f64) as f32).collect())
+    }
+
     /// Uncalibrated code scores (SVM margins), in [`Model::codes`] order.
     pub fn raw_scores(&self, text: &str) -> Vec<f32> {
         let tokens = self.featurizer.tokens(text);
@@ -786,7 +894,11 @@ impl Model {
 
     /// Calibrated code probabilities, in [`Model::codes`] order.
     pub fn probabilities(&self, text: &str) -> Vec<f32> {
-        calibrated(&self.raw_scores(text), &self.code_calibration, self.card.options.stack)
+        let tokens = self.featurizer.tokens(text);
+        let doc = self.featurizer.vector(tokens.iter());
+        let scores = score_all(&self.code_t, self.codes.len(), &doc);
+        let nn = self.neural.as_ref().map(|nn| nn.code_logits(&nn.hidden_of(&doc)));
+        calibrated(&scores, nn.as_deref(), &self.code_calibration, self.card.options.stack)
     }
 
     /// Predicts one verbatim.
@@ -802,7 +914,12 @@ impl Model {
         let tokens = self.featurizer.tokens(text);
         let doc = self.featurizer.vector(tokens.iter());
         let scores = score_all(&self.code_t, self.codes.len(), &doc);
-        let p = calibrated(&scores, &self.code_calibration, self.card.options.stack);
+        let hd = self.neural.as_ref().map(|nn| nn.hidden_of(&doc));
+        let nn_code = match (&self.neural, &hd) {
+            (Some(nn), Some(hd)) => Some(nn.code_logits(hd)),
+            _ => None,
+        };
+        let p = calibrated(&scores, nn_code.as_deref(), &self.code_calibration, self.card.options.stack);
         let thresholds: Vec<f32> = self.card.codes.iter().map(|c| c.threshold_f1).collect();
         let by_f1 = decide(&p, &thresholds, self.card.options.at_least_one);
         let mut codes = Vec::new();
@@ -813,8 +930,12 @@ impl Model {
             if p[c] < REPORT_FLOOR && !applied_f1 {
                 continue;
             }
-            let v = polarity_vector(&self.featurizer, layout, &self.polarity.cross_keys, &doc, &tokens, &cues[c], c);
-            let scores = score_all(&self.polarity_t, self.polarity.classes.len(), &v);
+            let window = window_vector(&self.featurizer, &tokens, &cues[c], layout.window);
+            let v = polarity_vector(layout, &self.polarity.cross_keys, &doc, &window, c);
+            let mut scores = score_all(&self.polarity_t, self.polarity.classes.len(), &v);
+            if let (Some(nn), Some(hd)) = (&self.neural, &hd) {
+                scores.extend(nn.polarity_logits(hd, &nn.hidden_of(&window), c));
+            }
             let probs = self.polarity.calibration.probs(&scores);
             let k = argmax(&probs);
             if applied_f1 {

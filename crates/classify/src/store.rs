@@ -67,6 +67,16 @@ impl Model {
         let (flat, offsets) = ragged(&self.lexicon_cues)?;
         tensors.insert("lexicon_cues".into(), flat);
         tensors.insert("lexicon_cue_offsets".into(), offsets);
+        if let Some(nn) = &self.neural {
+            let feats: Vec<i64> = nn.features.iter().map(|&f| f as i64).collect();
+            let n = feats.len();
+            tensors.insert("nn_features".into(), Tensor::from_vec(feats, n, &Device::Cpu)?);
+            let shape = vec![nn.hidden as i64, nn.codes as i64, nn.classes as i64];
+            tensors.insert("nn_shape".into(), Tensor::from_vec(shape, 3, &Device::Cpu)?);
+            for (name, v) in [("nn_emb", &nn.emb), ("nn_b1", &nn.b1), ("nn_wc", &nn.wc), ("nn_bc", &nn.bc), ("nn_wp", &nn.wp), ("nn_wpc", &nn.wpc), ("nn_bp", &nn.bp)] {
+                tensors.insert(name.into(), Tensor::from_vec(v.clone(), v.len(), &Device::Cpu)?);
+            }
+        }
         let weights = dir.join(WEIGHTS_FILE);
         candle_core::safetensors::save(&tensors, &weights)?;
         let tok = dir.join(TOKENIZER_FILE);
@@ -111,7 +121,25 @@ impl Model {
         if code_weights.len() != file.codes.len() || cues.len() != file.codes.len() {
             return Err(Error::file(&weights, "the weights do not match the card's codes"));
         }
+        // Models saved before the neural model have no `nn_*` tensors and predict without it.
+        let neural = match t.get("nn_shape") {
+            None => None,
+            Some(shape) => {
+                let shape = shape.to_vec1::<i64>()?;
+                let f = |name: &str| -> Result<Vec<f32>> { Ok(get(name)?.to_vec1::<f32>()?) };
+                let features = get("nn_features")?.to_vec1::<i64>()?.into_iter().map(|v| v as u32).collect();
+                let (h, c, k) = (shape[0] as usize, shape[1] as usize, shape[2] as usize);
+                let nn = crate::neural::Neural::from_parts(
+                    features, featurizer.dim(), h, c, k, f("nn_emb")?, f("nn_b1")?, f("nn_wc")?, f("nn_bc")?, f("nn_wp")?, f("nn_wpc")?, f("nn_bp")?,
+                );
+                match nn {
+                    Some(nn) if c == file.codes.len() => Some(nn),
+                    _ => return Err(Error::file(&weights, "the neural weights do not match the card")),
+                }
+            }
+        };
         Ok(Model {
+            neural,
             code_t: crate::model::transpose(&code_weights),
             polarity_t: crate::model::transpose(&polarity_weights),
             polarity: PolarityModel {

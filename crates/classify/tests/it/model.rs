@@ -1,6 +1,7 @@
 use super::{made_up, small_options, train_set};
 use vocwb_classify::calibrate::{ece, sigmoid};
-use vocwb_classify::{train, DecisionRule, Error, TrainEvent};
+use vocwb_classify::neural::NeuralParams;
+use vocwb_classify::{train, DecisionRule, Error, TrainEvent, TrainOptions};
 
 #[test]
 fn learns_a_small_made_up_set() {
@@ -97,4 +98,52 @@ fn uncertainty_is_higher_for_off_topic_text() {
     let clear = model.predict("动力很猛，推背感强，");
     let vague = model.predict("今天天气不错。");
     assert!(vague.uncertainty > clear.uncertainty, "{} vs {}", vague.uncertainty, clear.uncertainty);
+}
+
+#[test]
+fn the_neural_model_learns_on_its_own() {
+    let model = train(&train_set(made_up(240, 11)), &small_options(), &mut |_| true).unwrap();
+    assert!(model.neural().is_some(), "the default options train the candle model");
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    for e in made_up(120, 12) {
+        let p = model.neural_probabilities(&e.text).unwrap();
+        for (c, code) in model.codes().iter().enumerate() {
+            match (p[c] >= 0.5, e.labels.iter().any(|l| &l.0 == code)) {
+                (true, true) => tp += 1,
+                (true, false) => fp += 1,
+                (false, true) => fn_ += 1,
+                _ => {}
+            }
+        }
+    }
+    let f1 = 2.0 * tp as f64 / (2 * tp + fp + fn_) as f64;
+    // Random guessing scores about 0.4 here.
+    assert!(f1 > 0.9, "neural code micro-F1 {f1}");
+}
+
+#[test]
+fn the_neural_model_is_seeded_and_saved() {
+    let set = train_set(made_up(150, 13));
+    let a = train(&set, &small_options(), &mut |_| true).unwrap();
+    let b = train(&set, &small_options(), &mut |_| true).unwrap();
+    assert_eq!(a.neural(), b.neural());
+    let other = TrainOptions { seed: 7, ..small_options() };
+    let c = train(&set, &other, &mut |_| true).unwrap();
+    assert_ne!(a.neural().unwrap().emb, c.neural().unwrap().emb, "another seed, other weights");
+    let dir = tempfile::tempdir().unwrap();
+    a.save(dir.path()).unwrap();
+    let loaded = vocwb_classify::Model::load(dir.path()).unwrap();
+    assert_eq!(a.neural(), loaded.neural());
+    let text = "动力很猛，后排太挤，";
+    assert_eq!(a.neural_probabilities(text), loaded.neural_probabilities(text));
+    assert_eq!(a.predict(text), loaded.predict(text));
+}
+
+#[test]
+fn without_the_neural_model_the_svms_still_learn() {
+    let options = TrainOptions { neural: NeuralParams { enabled: false, ..NeuralParams::default() }, ..small_options() };
+    let model = train(&train_set(made_up(240, 1)), &options, &mut |_| true).unwrap();
+    assert!(model.neural().is_none());
+    let r = model.evaluate(&made_up(120, 99), DecisionRule::F1);
+    assert!(r.code_micro_f1 > 0.95 && r.pair_micro_f1 > 0.85, "{} {}", r.code_micro_f1, r.pair_micro_f1);
 }

@@ -3,6 +3,7 @@
 
 mod crash;
 mod search_review;
+mod train;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
