@@ -30,7 +30,8 @@ async fn wait_shown(app: &App, expected: i64) {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    panic!("the window shows verbatim {last:?}, expected {expected}");
+    let error = find::try_text(app, "error-message").await;
+    panic!("the window shows verbatim {last:?}, expected {expected} (error shown: {error:?})");
 }
 
 /// Types `keys` into whatever has keyboard focus, as a person at the keyboard would.

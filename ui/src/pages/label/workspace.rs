@@ -126,6 +126,9 @@ struct Desk {
     /// does not bring it back.
     acted: StoredValue<Vec<(u64, i64)>>,
     action_count: StoredValue<u64>,
+    /// Verbatims already shown as labelled whose label the engine is still committing: a
+    /// fetch meanwhile would find them unlabelled, so they are held out of it.
+    committing: StoredValue<Vec<i64>>,
 }
 
 impl Desk {
@@ -205,8 +208,11 @@ impl Desk {
                 self.pending.set(None);
                 self.remember_shortcut(code.clone());
                 self.acted(card.verbatim_id);
+                self.committing.update_value(|c| c.push(card.verbatim_id));
                 self.advance(Some(t0)).await;
-                match api::label_apply(&coder, card.verbatim_id, &code.code_id, polarity).await {
+                let applied = api::label_apply(&coder, card.verbatim_id, &code.code_id, polarity).await;
+                self.committing.update_value(|c| c.retain(|id| *id != card.verbatim_id));
+                match applied {
                     Ok(_) => {
                         store.error.set(None);
                         self.refresh_progress();
@@ -358,6 +364,7 @@ impl Desk {
         let since = self.action_count.get_value();
         let mut held: Vec<i64> = self.ahead.with_value(|a| a.iter().map(|c| c.verbatim_id).collect());
         held.extend(self.current.with_untracked(|c| c.as_ref().map(|c| c.verbatim_id)));
+        held.extend(self.committing.get_value());
         let request = self.queue.get_untracked();
         match api::label_queue(&self.coder(), &request, &held, PREFETCH).await {
             Ok(cards) => {
@@ -365,7 +372,8 @@ impl Desk {
                     return;
                 }
                 let current = self.current.with_untracked(|c| c.as_ref().map(|c| c.verbatim_id));
-                let done_since: Vec<i64> = self.acted.with_value(|a| a.iter().filter(|(n, _)| *n > since).map(|(_, id)| *id).collect());
+                let mut done_since: Vec<i64> = self.acted.with_value(|a| a.iter().filter(|(n, _)| *n > since).map(|(_, id)| *id).collect());
+                done_since.extend(self.committing.get_value());
                 self.ahead.update_value(|a| {
                     for card in cards {
                         let id = card.verbatim_id;
@@ -475,6 +483,7 @@ pub fn Workspace(coder: CoderInfo) -> impl IntoView {
         refilling: StoredValue::new(false),
         acted: StoredValue::new(Vec::new()),
         action_count: StoredValue::new(0),
+        committing: StoredValue::new(Vec::new()),
     };
     let coder_name = coder.name.clone();
     spawn_local(async move {
