@@ -14,7 +14,7 @@ mkdir -p tests/artifacts
 # The shell's own unit tests (paths, recent list, headers, start-up timing) share the release build.
 cargo test -p vocwb-app --release
 # Build the tests first, outside Xvfb, so compile time does not count against the display.
-cargo test -p vocwb-e2e --release --no-run
+cargo test -p vocwb-e2e --release --test it --no-run
 # One window at a time: WebKit on two cores is slow enough already.
 xvfb-run -a -s "-screen 0 1280x800x24" \
-  cargo test -p vocwb-e2e --release -- --test-threads=1 "$@"
+  cargo test -p vocwb-e2e --release --test it -- --test-threads=1 "$@"
