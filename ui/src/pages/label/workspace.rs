@@ -3,8 +3,9 @@
 //! Keys go through one queue of actions run in order, so a fast typist's `3` `a` `1` `d` land
 //! on the right verbatims even while the engine is still committing the previous label.
 //! The next few verbatims are fetched ahead, so a label keypress shows the next verbatim at
-//! once while the engine commits the label (one short transaction); the next action waits for
-//! that commit, and the progress counts move only once it is done.
+//! once while the engine commits the label (one short transaction, in a line of commits kept
+//! in key order); undo, skip and the like wait for the line to drain, and the progress counts
+//! move only once a commit is done.
 
 use super::focus_soon;
 use super::words::{LabelWords as W, PolarityName};
@@ -129,6 +130,27 @@ struct Desk {
     /// Verbatims already shown as labelled whose label the engine is still committing: a
     /// fetch meanwhile would find them unlabelled, so they are held out of it.
     committing: StoredValue<Vec<i64>>,
+    commit_line: StoredValue<VecDeque<Commit>>,
+    commit_running: StoredValue<bool>,
+}
+
+/// A label on its way to the engine.
+#[derive(Clone)]
+struct Commit {
+    coder: String,
+    verbatim_id: i64,
+    code: CodeHit,
+    polarity: Polarity,
+}
+
+/// Resolves after `ms` milliseconds (a `setTimeout` promise).
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 impl Desk {
@@ -156,6 +178,13 @@ impl Desk {
     async fn run(self, action: Action) {
         let store = self.store;
         let coder = self.coder();
+        let keeps_order = matches!(
+            action,
+            Action::Shortcut(_) | Action::Choose(_) | Action::ChooseSearched { .. } | Action::Apply { stay: false, .. }
+        );
+        if !keeps_order {
+            self.commits_done().await;
+        }
         match action {
             Action::Shortcut(slot) => {
                 if let Some(hit) = self.shortcuts.with_untracked(|s| s.get(slot).cloned()) {
@@ -202,27 +231,15 @@ impl Desk {
                     }
                     return;
                 }
-                // The next verbatim shows at once and the commit follows within this same
-                // action, so the next key still waits for it (order is kept) but the eye does
-                // not. A refused label brings its verbatim back with the code still chosen.
+                // The next verbatim shows at once; the label goes to the commit line, which the
+                // engine works through in order. Actions that read or change labels wait for the
+                // line to drain first, so order is kept without the eye waiting for the commit.
                 self.pending.set(None);
                 self.remember_shortcut(code.clone());
                 self.acted(card.verbatim_id);
                 self.committing.update_value(|c| c.push(card.verbatim_id));
                 self.advance(Some(t0)).await;
-                let applied = api::label_apply(&coder, card.verbatim_id, &code.code_id, polarity).await;
-                self.committing.update_value(|c| c.retain(|id| *id != card.verbatim_id));
-                match applied {
-                    Ok(_) => {
-                        store.error.set(None);
-                        self.refresh_progress();
-                    }
-                    Err(e) => {
-                        store.error.set(Some(e));
-                        self.go_to(card.verbatim_id).await;
-                        self.pending.set(Some(code));
-                    }
-                }
+                self.commit(Commit { coder, verbatim_id: card.verbatim_id, code, polarity });
             }
             Action::Next => {
                 let Some(card) = self.current.get_untracked() else { return };
@@ -266,6 +283,41 @@ impl Desk {
                     self.remove(code_id).await;
                 }
             }
+        }
+    }
+
+    /// Queues a label for the engine; one commit at a time, in the order the keys came.
+    fn commit(self, commit: Commit) {
+        self.commit_line.update_value(|q| q.push_back(commit));
+        if self.commit_running.get_value() {
+            return;
+        }
+        self.commit_running.set_value(true);
+        spawn_local(async move {
+            loop {
+                let mut next = None;
+                self.commit_line.update_value(|q| next = q.pop_front());
+                let Some(c) = next else { break };
+                let applied = api::label_apply(&c.coder, c.verbatim_id, &c.code.code_id, c.polarity).await;
+                self.committing.update_value(|v| v.retain(|id| *id != c.verbatim_id));
+                match applied {
+                    Ok(_) => self.refresh_progress(),
+                    Err(e) => {
+                        // Refused: its verbatim comes back with the code still chosen.
+                        self.store.error.set(Some(e));
+                        self.go_to(c.verbatim_id).await;
+                        self.pending.set(Some(c.code));
+                    }
+                }
+            }
+            self.commit_running.set_value(false);
+        });
+    }
+
+    /// Waits until every queued label is committed.
+    async fn commits_done(self) {
+        while self.commit_running.get_value() {
+            sleep_ms(4).await;
         }
     }
 
@@ -484,6 +536,8 @@ pub fn Workspace(coder: CoderInfo) -> impl IntoView {
         acted: StoredValue::new(Vec::new()),
         action_count: StoredValue::new(0),
         committing: StoredValue::new(Vec::new()),
+        commit_line: StoredValue::new(VecDeque::new()),
+        commit_running: StoredValue::new(false),
     };
     let coder_name = coder.name.clone();
     spawn_local(async move {
