@@ -368,9 +368,16 @@ impl Desk {
         let suggested = card.suggested.clone();
         self.current.set(Some(card));
         if self.query.get_untracked().trim().is_empty() {
-            self.hits.set(suggested);
-            self.hits_for.set(String::new());
-            self.hit_index.set(0);
+            // Unchanged lists are left alone, so they are not redrawn.
+            if self.hits.with_untracked(|h| h != &suggested) {
+                self.hits.set(suggested);
+            }
+            if !self.hits_for.with_untracked(String::is_empty) {
+                self.hits_for.set(String::new());
+            }
+            if self.hit_index.get_untracked() != 0 {
+                self.hit_index.set(0);
+            }
         }
         if let Some(t0) = t0 {
             record_latency(t0);
@@ -450,11 +457,12 @@ impl Desk {
     /// Gives a newly used code the next free number key; codes never move once bound, so
     /// fingers can learn them.
     fn remember_shortcut(&self, code: CodeHit) {
-        self.shortcuts.update(|s| {
-            if s.len() < SHORTCUT_SLOTS && !s.iter().any(|c| c.code_id == code.code_id) {
-                s.push(code);
-            }
-        });
+        // Only a new code changes the list: redrawing it on every label keypress would cost
+        // the next verbatim a frame.
+        let known = self.shortcuts.with_untracked(|s| s.len() >= SHORTCUT_SLOTS || s.iter().any(|c| c.code_id == code.code_id));
+        if !known {
+            self.shortcuts.update(|s| s.push(code));
+        }
     }
 
     /// Reloads progress a moment after the last change; changes meanwhile share one reload.
