@@ -12,6 +12,7 @@ mod commands;
 mod headers;
 mod paths;
 mod recent;
+mod rendering;
 mod startup;
 mod state;
 mod wire;
@@ -52,6 +53,7 @@ fn parse_args(args: &[String]) -> Result<Launch, String> {
 #[allow(clippy::print_stderr)]
 fn main() {
     startup::mark_main();
+    rendering::choose_renderer();
     // rfd's GTK dialogs otherwise try to reach dconf over D-Bus and warn when there is none.
     if std::env::var_os("GSETTINGS_BACKEND").is_none() {
         std::env::set_var("GSETTINGS_BACKEND", "memory");
