@@ -4,7 +4,7 @@
 //! The chosen language persists in `localStorage`.
 //! Engine error messages are shown as the engine words them and are not translated.
 
-use vocwb_types::Channel;
+use vocwb_types::{Channel, Polarity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -256,6 +256,21 @@ pub fn channel_name(lang: Lang, channel: Channel) -> &'static str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
+    }
+}
+
+/// A polarity's name; every screen shows polarities with these words.
+#[derive(Debug, Clone, Copy)]
+pub struct PolarityName(pub Polarity);
+
+impl Words for PolarityName {
+    fn texts(self) -> (&'static str, &'static str) {
+        match self.0 {
+            Polarity::Pain => ("痛点", "Pain"),
+            Polarity::Itch => ("痒点", "Itch"),
+            Polarity::Delight => ("悦点", "Delight"),
+            Polarity::Neutral => ("中性", "Neutral"),
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 //! as the engine words it and changes nothing.
 
 use crate::api;
-use crate::i18n::{Lang, Words};
+use crate::i18n::{Lang, PolarityName, Words};
 use crate::store::use_store;
 use crate::wire::{CodeChoice, LexiconView};
 use leptos::prelude::*;
@@ -88,25 +88,6 @@ impl Words for W {
             Browse => ("浏览…", "Browse…"),
             NoMatch => ("没有匹配的词条", "No term matches"),
             UnknownCode => ("未知编码", "unknown code"),
-        }
-    }
-}
-
-fn polarity_name(p: Polarity) -> W2 {
-    W2(p)
-}
-
-/// A polarity's name in both languages.
-#[derive(Debug, Clone, Copy)]
-struct W2(Polarity);
-
-impl Words for W2 {
-    fn texts(self) -> (&'static str, &'static str) {
-        match self.0 {
-            Polarity::Pain => ("痛点", "Pain"),
-            Polarity::Itch => ("痒点", "Itch"),
-            Polarity::Delight => ("悦点", "Delight"),
-            Polarity::Neutral => ("中性", "Neutral"),
         }
     }
 }
@@ -342,7 +323,7 @@ fn TermTable(st: LexiconState) -> impl IntoView {
                                 </td>
                                 <td class="variants">{t.variants.join("、")}</td>
                                 <td class="mono codes">{t.codes.iter().map(|c| view! { <span>{c.clone()}</span> }).collect_view()}</td>
-                                <td>{t.polarity.map(|p| view! { <span class=format!("pol pol-{}", p.as_str())>{move || store.tr(polarity_name(p))}</span> })}</td>
+                                <td>{t.polarity.map(|p| view! { <span class=format!("pol pol-{}", p.as_str())>{move || store.tr(PolarityName(p))}</span> })}</td>
                             </tr>
                         }
                     } />
@@ -430,7 +411,7 @@ fn Editor(st: LexiconState) -> impl IntoView {
             <select id="lexicon-polarity" on:change=move |ev| d.polarity.set(event_target_value(&ev).parse::<Polarity>().ok())>
                 <option value="" selected=move || d.polarity.get().is_none()>{move || store.tr(W::NoPolarity)}</option>
                 {Polarity::ALL.into_iter().map(|p| view! {
-                    <option value=p.as_str() selected=move || d.polarity.get() == Some(p)>{move || store.tr(polarity_name(p))}</option>
+                    <option value=p.as_str() selected=move || d.polarity.get() == Some(p)>{move || store.tr(PolarityName(p))}</option>
                 }).collect_view()}
             </select>
             <div class="actions">

@@ -4,12 +4,12 @@
 
 use crate::api;
 use crate::components::fmt_count;
-use crate::i18n::{Lang, Words};
+use crate::i18n::{Lang, PolarityName, Words};
 use crate::store::use_store;
 use crate::wire::{AutocodeResult, CodeLabels, CodeScore, ModelSummary, TrainResult, TrainView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use vocwb_types::{ErrorCode, ErrorInfo};
+use vocwb_types::{ErrorCode, ErrorInfo, Polarity};
 
 #[derive(Debug, Clone, Copy)]
 enum W {
@@ -19,10 +19,6 @@ enum W {
     LabelsHint,
     Code,
     Labelled,
-    Pain,
-    Itch,
-    Delight,
-    Neutral,
     TooFew,
     Skipped,
     NoLabels,
@@ -73,10 +69,6 @@ impl Words for W {
             LabelsHint => ("模型只从人工标注学习；样本太少的编码预测不可靠。", "The model learns from human labels only; codes with too few examples are not reliable."),
             Code => ("编码", "Code"),
             Labelled => ("标注数", "Labelled"),
-            Pain => ("痛点", "Pain"),
-            Itch => ("痒点", "Itch"),
-            Delight => ("悦点", "Delight"),
-            Neutral => ("中性", "Neutral"),
             TooFew => ("样本太少", "Too few"),
             Skipped => ("不参与训练", "Not modelled"),
             NoLabels => ("还没有人工标注。先在“标注”页标注，或导入已标注的文件。", "No human labels yet. Label on the Labelling screen or import a labelled file first."),
@@ -229,10 +221,10 @@ fn LabelCounts(st: TrainState) -> impl IntoView {
                     <thead><tr>
                         <th>{move || store.tr(W::Code)}</th>
                         <th class="num">{move || store.tr(W::Labelled)}</th>
-                        <th class="num">{move || store.tr(W::Pain)}</th>
-                        <th class="num">{move || store.tr(W::Itch)}</th>
-                        <th class="num">{move || store.tr(W::Delight)}</th>
-                        <th class="num">{move || store.tr(W::Neutral)}</th>
+                        <th class="num">{move || store.tr(PolarityName(Polarity::Pain))}</th>
+                        <th class="num">{move || store.tr(PolarityName(Polarity::Itch))}</th>
+                        <th class="num">{move || store.tr(PolarityName(Polarity::Delight))}</th>
+                        <th class="num">{move || store.tr(PolarityName(Polarity::Neutral))}</th>
                     </tr></thead>
                     <tbody>
                         <For each=move || rows.get() key=|c| (c.code_id.clone(), c.verbatims) children=move |c: CodeLabels| {

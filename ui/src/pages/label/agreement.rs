@@ -1,7 +1,8 @@
 //! Inter-coder agreement (Krippendorff's alpha, Cohen's kappa, percent agreement; pooled and
 //! per code), the disagreements, and adjudication by a QA reviewer or code-frame owner.
 
-use super::words::{LabelWords as W, PolarityName};
+use super::words::LabelWords as W;
+use crate::i18n::PolarityName;
 use super::workspace::polarity_class;
 use crate::api;
 use crate::store::use_store;

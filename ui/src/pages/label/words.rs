@@ -1,7 +1,7 @@
 //! The labelling screen's words, Chinese and English side by side.
 
 use crate::i18n::Words;
-use vocwb_types::{Polarity, Role};
+use vocwb_types::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelWords {
@@ -185,21 +185,6 @@ impl Words for LabelWords {
                 "Only a QA reviewer or a code-frame owner may adjudicate; start as one.",
             ),
             Refresh => ("刷新", "Refresh"),
-        }
-    }
-}
-
-/// A polarity's name.
-#[derive(Clone, Copy)]
-pub struct PolarityName(pub Polarity);
-
-impl Words for PolarityName {
-    fn texts(self) -> (&'static str, &'static str) {
-        match self.0 {
-            Polarity::Pain => ("痛点", "Pain"),
-            Polarity::Itch => ("痒点", "Itch"),
-            Polarity::Delight => ("悦点", "Delight"),
-            Polarity::Neutral => ("中性", "Neutral"),
         }
     }
 }

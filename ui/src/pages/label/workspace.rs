@@ -8,7 +8,8 @@
 //! move only once a commit is done.
 
 use super::focus_soon;
-use super::words::{LabelWords as W, PolarityName};
+use super::words::LabelWords as W;
+use crate::i18n::PolarityName;
 use crate::api;
 use crate::i18n::channel_name;
 use crate::store::use_store;

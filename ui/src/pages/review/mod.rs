@@ -18,7 +18,7 @@ use leptos::task::spawn_local;
 use std::cell::RefCell;
 use vocwb_types::review_screen::CodeChoice;
 use vocwb_types::search::IndexStatus;
-use vocwb_types::{ErrorInfo, Polarity, ProgressEvent};
+use vocwb_types::{ErrorInfo, ProgressEvent};
 use search::SearchPanel;
 use walk::ReviewPanel;
 use words::W;
@@ -56,15 +56,6 @@ pub(super) fn code_name(c: &CodeChoice, lang: Lang) -> &str {
         &c.name_en
     } else {
         &c.name_zh
-    }
-}
-
-pub(super) fn polarity_words(p: Polarity) -> W {
-    match p {
-        Polarity::Pain => W::Pain,
-        Polarity::Itch => W::Itch,
-        Polarity::Delight => W::Delight,
-        Polarity::Neutral => W::Neutral,
     }
 }
 

@@ -5,7 +5,8 @@
 //! nodes and `<mark>` elements, never as HTML, so nothing in a verbatim can inject markup.
 
 use super::words::W;
-use super::{percent, polarity_words, Shared};
+use super::{percent, Shared};
+use crate::i18n::PolarityName;
 use crate::api;
 use crate::i18n::{channel_name, t, Lang};
 use crate::store::use_store;
@@ -279,7 +280,7 @@ fn FilterControls(st: SearchState, shared: Shared, options: RwSignal<Option<vocw
                             <button type="button" class=format!("toggle pol-{p}") id=format!("filter-polarity-{p}")
                                 class:on=on aria-pressed=move || if on() { "true" } else { "false" }
                                 on:click=move |_| toggle_polarity(p)>
-                                {move || store.tr(polarity_words(p))}
+                                {move || store.tr(PolarityName(p))}
                             </button>
                         }
                     }).collect_view()}
@@ -415,7 +416,7 @@ fn chips_of(f: &Filters, shared: &Shared, lang: Lang) -> Vec<Chip> {
     }
     for p in &f.polarities {
         let p = *p;
-        push(format!("chip-polarity-{p}"), W::Polarity, t(lang, polarity_words(p)).into(), std::rc::Rc::new(move |f: &mut Filters| f.polarities.retain(|x| *x != p)));
+        push(format!("chip-polarity-{p}"), W::Polarity, t(lang, PolarityName(p)).into(), std::rc::Rc::new(move |f: &mut Filters| f.polarities.retain(|x| *x != p)));
     }
     for s in &f.sources {
         let s = *s;
@@ -585,7 +586,7 @@ fn hit_view(hit: Hit, shared: Shared, lang: Lang) -> impl IntoView {
         .map(|c| {
             let mut text = shared.code_label(&c.code_id, lang);
             if let Some(p) = c.polarity {
-                text.push_str(&format!(" · {}", t(lang, polarity_words(p))));
+                text.push_str(&format!(" · {}", t(lang, PolarityName(p))));
             }
             text.push_str(&format!(" · {}", t(lang, source_words(c.source))));
             if let Some(conf) = c.confidence {

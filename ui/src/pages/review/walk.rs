@@ -7,7 +7,8 @@
 
 use super::report::ReportCard;
 use super::words::W;
-use super::{percent, polarity_words, Shared};
+use super::{percent, Shared};
+use crate::i18n::PolarityName;
 use crate::api;
 use crate::i18n::t;
 use crate::store::use_store;
@@ -57,7 +58,7 @@ fn decision_text(item: &ReviewItem, shared: &Shared, lang: crate::i18n::Lang) ->
         s.push_str(&format!(" → {}", shared.code_label(code, lang)));
     }
     if let Some(p) = d.corrected_polarity {
-        s.push_str(&format!(" · {}", t(lang, polarity_words(p))));
+        s.push_str(&format!(" · {}", t(lang, PolarityName(p))));
     }
     s.push_str(&format!(" — {} {}", d.reviewer, d.created_at.replace('T', " ").trim_end_matches('Z')));
     s
@@ -416,7 +417,7 @@ fn Walker(st: ReviewState, shared: Shared) -> impl IntoView {
 fn item_view(st: ReviewState, shared: Shared, item: ReviewItem) -> impl IntoView {
     let store = use_store();
     let lang = store.lang.get_untracked();
-    let polarity = item.polarity.map(|p| t(lang, polarity_words(p))).unwrap_or("—");
+    let polarity = item.polarity.map(|p| t(lang, PolarityName(p))).unwrap_or("—");
     let status_class = format!("item-decision {}", decision_class(&item));
     let decision = decision_text(&item, &shared, lang);
     let busy = move || st.busy.get();
@@ -508,7 +509,7 @@ fn correction_form(st: ReviewState, shared: Shared, item: ReviewItem) -> impl In
             <div class="draw-field narrow">
                 <label class="field" for="correct-polarity">{move || store.tr(W::Polarity)}</label>
                 <select id="correct-polarity" prop:value=move || polarity.get() on:change=move |ev| polarity.set(event_target_value(&ev))>
-                    {Polarity::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{move || store.tr(polarity_words(p))}</option> }).collect_view()}
+                    {Polarity::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{move || store.tr(PolarityName(p))}</option> }).collect_view()}
                 </select>
             </div>
             <label class="check" for="correct-add">
