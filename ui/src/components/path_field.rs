@@ -1,20 +1,29 @@
-//! A labelled path input with a "Browse…" button for the native dialog.
+//! A labelled path input with a "Browse…" button for the native dialog, and room for the
+//! page's own buttons after it (Import, Export…), so every path row looks and works alike.
 
-use crate::i18n::Msg;
+use crate::i18n::{Msg, Words};
 use crate::store::use_store;
 use leptos::prelude::*;
 
 #[component]
-pub fn PathField(
+pub fn PathField<L, P>(
     /// The input's id (the browse button gets `<id>-browse`).
     id: &'static str,
-    label: Msg,
-    placeholder: Msg,
+    /// The field's label, from any page's word table.
+    label: L,
+    placeholder: P,
     value: RwSignal<String>,
     /// Opens the native dialog; the page fills `value` with its answer.
     on_browse: Callback<()>,
-    #[prop(into)] disabled: Signal<bool>,
-) -> impl IntoView {
+    #[prop(into, optional)] disabled: Signal<bool>,
+    /// Buttons that follow "Browse…" on the same row.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView
+where
+    L: Words + Send + Sync + 'static,
+    P: Words + Send + Sync + 'static,
+{
     let store = use_store();
     view! {
         <label class="field" for=id>{move || store.tr(label)}</label>
@@ -39,6 +48,7 @@ pub fn PathField(
             >
                 {move || store.tr(Msg::Browse)}
             </button>
+            {children.map(|c| c())}
         </div>
     }
 }

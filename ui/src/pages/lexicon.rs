@@ -6,6 +6,7 @@
 //! as the engine words it and changes nothing.
 
 use crate::api;
+use crate::components::PathField;
 use crate::i18n::{Lang, PolarityName, Words};
 use crate::store::use_store;
 use crate::wire::{CodeChoice, LexiconView};
@@ -46,7 +47,6 @@ enum W {
     ExportPlaceholder,
     Import,
     Export,
-    Browse,
     NoMatch,
     UnknownCode,
 }
@@ -85,7 +85,6 @@ impl Words for W {
             ExportPlaceholder => ("/path/to/lexicon.csv", "/path/to/lexicon.csv"),
             Import => ("导入", "Import"),
             Export => ("导出", "Export"),
-            Browse => ("浏览…", "Browse…"),
             NoMatch => ("没有匹配的词条", "No term matches"),
             UnknownCode => ("未知编码", "unknown code"),
         }
@@ -455,7 +454,7 @@ fn Transfer(st: LexiconState) -> impl IntoView {
             }
         });
     };
-    let browse_import = move |_| {
+    let browse_import = move |()| {
         let title = store.tr_now(W::ImportTitle);
         spawn_local(async move {
             match api::pick_lexicon_file(title).await {
@@ -465,7 +464,7 @@ fn Transfer(st: LexiconState) -> impl IntoView {
             }
         });
     };
-    let browse_export = move |_| {
+    let browse_export = move |()| {
         let title = store.tr_now(W::ExportTitle);
         spawn_local(async move {
             match api::pick_save_file(title, "lexicon.xlsx").await {
@@ -479,21 +478,15 @@ fn Transfer(st: LexiconState) -> impl IntoView {
         <div class="lexicon-transfer">
             <section class="card">
                 <h2>{move || store.tr(W::ImportTitle)}</h2>
-                <label class="field" for="lexicon-import-path">{move || store.tr(W::ImportPath)}</label>
-                <div class="path-row">
-                    <input type="text" id="lexicon-import-path" spellcheck="false" autocomplete="off" placeholder=move || store.tr(W::PathPlaceholder) prop:value=move || import_path.get() on:input=move |ev| import_path.set(event_target_value(&ev))/>
-                    <button type="button" class="secondary" id="lexicon-import-browse" on:click=browse_import>{move || store.tr(W::Browse)}</button>
+                <PathField id="lexicon-import-path" label=W::ImportPath placeholder=W::PathPlaceholder value=import_path on_browse=Callback::new(browse_import)>
                     <button type="button" class="primary" id="lexicon-import-run" disabled=move || import_path.with(|p| p.trim().is_empty()) on:click=run_import>{move || store.tr(W::Import)}</button>
-                </div>
+                </PathField>
             </section>
             <section class="card">
                 <h2>{move || store.tr(W::ExportTitle)}</h2>
-                <label class="field" for="lexicon-export-path">{move || store.tr(W::ExportPath)}</label>
-                <div class="path-row">
-                    <input type="text" id="lexicon-export-path" spellcheck="false" autocomplete="off" placeholder=move || store.tr(W::ExportPlaceholder) prop:value=move || export_path.get() on:input=move |ev| export_path.set(event_target_value(&ev))/>
-                    <button type="button" class="secondary" id="lexicon-export-browse" on:click=browse_export>{move || store.tr(W::Browse)}</button>
+                <PathField id="lexicon-export-path" label=W::ExportPath placeholder=W::ExportPlaceholder value=export_path on_browse=Callback::new(browse_export)>
                     <button type="button" class="primary" id="lexicon-export-run" disabled=move || export_path.with(|p| p.trim().is_empty()) on:click=run_export>{move || store.tr(W::Export)}</button>
-                </div>
+                </PathField>
             </section>
         </div>
     }

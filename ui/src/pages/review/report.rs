@@ -7,6 +7,7 @@ use super::walk::ReviewState;
 use super::words::W;
 use super::{percent, Shared};
 use crate::api;
+use crate::components::PathField;
 use crate::i18n::t;
 use crate::store::use_store;
 use leptos::prelude::*;
@@ -59,7 +60,7 @@ pub fn ReportCard(st: ReviewState, shared: Shared) -> impl IntoView {
             }
         });
     };
-    let browse = move |_| {
+    let browse = move |()| {
         let title = store.tr_now(W::ExportTitle);
         spawn_local(async move {
             match api::review_pick_report_path(title).await {
@@ -89,14 +90,10 @@ pub fn ReportCard(st: ReviewState, shared: Shared) -> impl IntoView {
                 Some(r) => report_view(r, shared).into_any(),
             }}}
             <form class="export-form" on:submit=export>
-                <label class="field" for="report-path">{move || store.tr(W::ExportPath)}</label>
-                <div class="path-row">
-                    <input type="text" id="report-path" spellcheck="false" autocomplete="off" placeholder="/home/…/review-report.xlsx"
-                        prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev))/>
-                    <button type="button" class="secondary" id="report-path-browse" on:click=browse>{move || store.tr(W::Browse)}</button>
+                <PathField id="report-path" label=W::ExportPath placeholder=W::ReportPlaceholder value=path on_browse=Callback::new(browse)>
                     <button type="submit" class="primary" id="report-export"
                         disabled=move || busy.get() || st.report.with(Option::is_none)>{move || store.tr(W::Export)}</button>
-                </div>
+                </PathField>
             </form>
             {move || exported.get().map(|p| view! { <p class="banner notice" id="report-exported">{move || store.tr(W::Exported)}" "<span class="path">{p.clone()}</span></p> })}
             {move || problem.get().map(|e| view! { <p class="banner error" id="report-error" role="alert">{e.message}</p> })}
