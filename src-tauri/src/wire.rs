@@ -8,6 +8,7 @@
 //! being changed by someone else right now.
 
 use serde::{Deserialize, Serialize};
+use vocwb_types::frame::{Frame, Problem};
 use vocwb_types::{Channel, ColumnMapping, LexiconTerm, ProjectStats};
 
 /// The project the window shows.
@@ -145,4 +146,13 @@ pub struct AutocodeResult {
     pub predictions: u64,
     pub uncoded: u64,
     pub seconds: f64,
+}
+
+/// The draft frame with what `Frame::validate` finds wrong in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrameView {
+    pub frame: Frame,
+    pub problems: Vec<Problem>,
+    /// The latest published version, if any.
+    pub latest: Option<i64>,
 }

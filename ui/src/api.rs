@@ -3,7 +3,8 @@
 //!
 //! Every failure comes back as the engine's [`ErrorInfo`]; the UI shows its `message` as is.
 
-use crate::frame_model::{FrameOp, FrameView, MigrationReport, OpRecord, VersionInfo};
+use crate::wire::FrameView;
+use vocwb_types::frame::{FrameOp, MigrationReport, OpRecord, VersionInfo};
 use crate::wire::{
     AutocodeResult, ImportRequest, LexiconView, ProjectView, RecentProject, TrainResult, TrainView, IMPORT_PROGRESS_EVENT,
 };

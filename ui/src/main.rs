@@ -7,7 +7,6 @@
 mod api;
 mod app;
 mod components;
-mod frame_model;
 mod i18n;
 mod pages;
 mod store;

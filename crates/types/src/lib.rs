@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod frame;
 pub mod label;
 pub mod lexicon;
 pub mod review;

@@ -3,21 +3,12 @@
 
 use super::{engine_error, with_project};
 use crate::state::AppState;
-use serde::Serialize;
+use crate::wire::FrameView;
 use tauri::State;
 use vocwb_engine::frame::migrate::MigrationReport;
-use vocwb_engine::frame::{Frame, FrameOp, OpRecord, Problem, VersionInfo};
+use vocwb_engine::frame::{Frame, FrameOp, OpRecord, VersionInfo};
 use vocwb_engine::Project;
 use vocwb_types::ErrorInfo;
-
-/// The draft with what `Frame::validate` finds wrong in it.
-#[derive(Debug, Clone, Serialize)]
-pub struct FrameView {
-    pub frame: Frame,
-    pub problems: Vec<Problem>,
-    /// The latest published version, if any.
-    pub latest: Option<i64>,
-}
 
 fn view(project: &Project, frame: Frame) -> Result<FrameView, ErrorInfo> {
     let latest = project.frame_versions().map_err(engine_error)?.last().map(|v| v.number);

@@ -8,7 +8,8 @@
 //! than in `i18n.rs`, which another screen's author is still editing.
 
 use crate::api;
-use crate::frame_model::{Code, Frame, FrameOp, FrameView, MigrationReport, OpRecord, VersionInfo};
+use crate::wire::FrameView;
+use vocwb_types::frame::{Code, CodeStatus, Frame, FrameOp, MigrationReport, OpRecord, VersionInfo};
 use crate::i18n::Lang;
 use crate::store::use_store;
 use leptos::prelude::*;
@@ -223,12 +224,6 @@ fn Problems(st: FrameState) -> impl IntoView {
     }
 }
 
-impl std::fmt::Display for crate::frame_model::Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "code {} ({}): {}", self.code_id, self.field, self.message)
-    }
-}
-
 #[component]
 fn Tree(st: FrameState) -> impl IntoView {
     let rows = Memo::new(move |_| {
@@ -333,7 +328,7 @@ fn Tree(st: FrameState) -> impl IntoView {
             </button>
         </div>
         <ul class="code-tree" id="code-tree" role="tree" tabindex="0" aria-label=tree_label on:keydown=on_key>
-            <For each=move || rows.get() key=|r| (r.code.id.clone(), r.open, r.has_children, r.code.name_zh.clone(), r.code.name_en.clone(), r.code.short_code.clone(), r.code.status.clone(), r.depth) children=move |r: Row| {
+            <For each=move || rows.get() key=|r| (r.code.id.clone(), r.open, r.has_children, r.code.name_zh.clone(), r.code.name_en.clone(), r.code.short_code.clone(), r.code.status, r.depth) children=move |r: Row| {
                 let id = r.code.id.clone();
                 let id_sel = id.clone();
                 let id_click = id.clone();
@@ -384,7 +379,7 @@ fn parse_split(text: &str, frame: &Frame, parent: Option<String>) -> Vec<Code> {
             let short_code = parts.next().unwrap_or_default().to_string();
             let name_zh = parts.next().unwrap_or_default().trim().to_string();
             let name_en = parts.next().unwrap_or_default().trim().to_string();
-            Code { id: frame.next_id(i), short_code, parent: parent.clone(), name_zh, name_en, status: "active".into(), ..Code::default() }
+            Code { id: frame.next_id(i), short_code, parent: parent.clone(), name_zh, name_en, status: CodeStatus::Active, ..Code::default() }
         })
         .collect()
 }
@@ -473,7 +468,7 @@ fn CodeDetail(st: FrameState, code: Code) -> impl IntoView {
             parent: Some(parent_id.clone()),
             name_zh: child_zh.get_untracked().trim().to_string(),
             name_en: child_en.get_untracked().trim().to_string(),
-            status: "active".into(), ..Code::default()
+            status: CodeStatus::Active, ..Code::default()
         };
         let id = new.id.clone();
         st.expanded.update(|e| {

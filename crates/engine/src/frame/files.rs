@@ -1,7 +1,7 @@
 //! Reading and writing frames and lexicons in whichever file form the user hands over,
 //! chosen by extension, and loading the frames shipped under `codeframes/`.
 
-use super::model::{Frame, Lexicon};
+use super::model::{Frame, FrameToml, Lexicon};
 use super::{qdc, table};
 use crate::error::{Error, Result};
 use crate::project::Project;

@@ -5,24 +5,11 @@
 //! stay, linked to the version they were made under: migration only adds events.
 
 use super::store::FrameOp;
+pub use vocwb_types::frame::MigrationReport;
 use crate::error::{Error, Result};
 use crate::project::Project;
 use rusqlite::params;
-use serde::Serialize;
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct MigrationReport {
-    pub to_version: i64,
-    /// Labels examined (current labels made under an older version).
-    pub labels: u64,
-    /// Labels per outcome: `unchanged`, `rename`, `edit`, `move`, `merge`, `split`, `retire`.
-    pub by_operation: BTreeMap<String, u64>,
-    /// Labels now under the new version.
-    pub carried: u64,
-    /// Verbatims sent to the review queue.
-    pub needs_review: u64,
-}
 
 enum Outcome {
     Carried { code: String, via: &'static str },

@@ -8,5 +8,5 @@ pub mod qdc;
 pub mod store;
 pub mod table;
 
-pub use model::{Code, CodeStatus, Frame, FrameHeader, Lexicon, LexiconTerm, Problem};
+pub use model::{Code, CodeStatus, Frame, FrameHeader, FrameToml, Lexicon, LexiconTerm, Problem};
 pub use store::{FrameOp, OpRecord, VersionInfo};

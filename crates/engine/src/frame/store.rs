@@ -1,91 +1,15 @@
 //! The code frame in a project: the editable draft, edit operations, immutable published
 //! versions (also written to `codeframes/<name>/vN.toml` in the project directory) and the lexicon.
 
-use super::model::{Code, CodeStatus, Frame, FrameHeader, Lexicon, LexiconTerm};
+use super::model::{Code, CodeStatus, Frame, FrameHeader, FrameToml, Lexicon, LexiconTerm};
+pub use vocwb_types::frame::{FrameOp, OpRecord, VersionInfo};
 use crate::error::{Error, Result};
 use crate::project::Project;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use vocwb_types::{NeedLayer, Polarity};
 
 /// One edit of the frame. Operations are recorded so that labels can follow them to a new version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum FrameOp {
-    /// A new code.
-    Add { code: Code },
-    /// New names; labels stay.
-    Rename { id: String, name_zh: String, name_en: String },
-    /// Any other field (definition, examples, owner, need layer, short code…); labels stay.
-    Edit { code: Code },
-    /// A new parent (or top level); labels stay.
-    Move { id: String, parent: Option<String> },
-    /// `from` is folded into `into` and retired; its labels become labels of `into`.
-    Merge { from: String, into: String },
-    /// `from` is replaced by new codes and retired; its labels go to the review queue.
-    Split { from: String, into: Vec<Code> },
-    /// No longer applied; its labels go to the review queue.
-    Retire { id: String },
-}
-
-impl FrameOp {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            FrameOp::Add { .. } => "add",
-            FrameOp::Rename { .. } => "rename",
-            FrameOp::Edit { .. } => "edit",
-            FrameOp::Move { .. } => "move",
-            FrameOp::Merge { .. } => "merge",
-            FrameOp::Split { .. } => "split",
-            FrameOp::Retire { .. } => "retire",
-        }
-    }
-
-    /// A one-line description for change logs and diffs.
-    pub fn describe(&self, frame: &Frame) -> String {
-        let name = |id: &str| {
-            frame.get(id).map(|c| format!("{} {}", c.short_code, c.name_zh)).unwrap_or_else(|| id.to_string())
-        };
-        match self {
-            FrameOp::Add { code } => format!("add {} {}", code.short_code, code.name_zh),
-            FrameOp::Rename { id, name_zh, .. } => format!("rename {} → {name_zh}", name(id)),
-            FrameOp::Edit { code } => format!("edit {}", name(&code.id)),
-            FrameOp::Move { id, parent } => {
-                format!("move {} under {}", name(id), parent.as_deref().map(name).unwrap_or_else(|| "top level".into()))
-            }
-            FrameOp::Merge { from, into } => format!("merge {} into {}", name(from), name(into)),
-            FrameOp::Split { from, into } => format!(
-                "split {} into {}",
-                name(from),
-                into.iter().map(|c| format!("{} {}", c.short_code, c.name_zh)).collect::<Vec<_>>().join(", ")
-            ),
-            FrameOp::Retire { id } => format!("retire {}", name(id)),
-        }
-    }
-}
-
-/// A recorded operation.
-#[derive(Debug, Clone, Serialize)]
-pub struct OpRecord {
-    pub id: i64,
-    pub version: Option<i64>,
-    pub op: FrameOp,
-    pub description: String,
-    pub author: String,
-    pub created_at: String,
-}
-
-/// A published version, without its codes.
-#[derive(Debug, Clone, Serialize)]
-pub struct VersionInfo {
-    pub number: i64,
-    pub author: String,
-    pub published_at: String,
-    pub changelog: String,
-    pub codes: usize,
-}
-
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -1,7 +1,7 @@
 use crate::Fixture;
 use std::path::PathBuf;
 use vocwb_engine::frame::files::read_shipped;
-use vocwb_engine::frame::{Code, CodeStatus, Frame, FrameHeader, FrameOp};
+use vocwb_engine::frame::{Code, CodeStatus, Frame, FrameHeader, FrameOp, FrameToml};
 use vocwb_engine::Error;
 use vocwb_types::{Channel, Polarity};
 
