@@ -171,61 +171,29 @@ impl Project {
     pub fn import_labels(&mut self, path: &Path, channel: Channel, coder: &str) -> Result<LabelsImportReport> {
         let file = path.display().to_string();
         let (version, frame) = self.labelling_frame()?;
-        let lookup = CodeLookup::new(&frame);
-        let (text, encoding) = crate::import::read_text_file(path, None)?;
-        let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-        let headers: Vec<String> = csv
-            .headers()
-            .map_err(|e| Error::input(&file, Some(1), None, e.to_string()))?
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-            .collect();
-        let col = |name: &str| {
-            headers.iter().position(|h| h == name).ok_or_else(|| {
-                Error::input(&file, Some(1), Some(name), format!("the header has no '{name}' column (expected id,text,labels)"))
-            })
-        };
-        let (id_col, text_col, labels_col) = (col("id")?, col("text")?, col("labels")?);
-        let sha = hex::encode(Sha256::digest(text.as_bytes()));
+        // The whole file is read and checked before the write transaction starts.
+        let labelled = read_labelled_file(path, &frame, true)?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let coder_id = coder_id(&tx, coder)?;
         let mut report = LabelsImportReport { file: file.clone(), coder: coder.to_string(), ..Default::default() };
         let mut source_id: Option<i64> = None;
         let stamp = now();
-        for (i, record) in csv.records().enumerate() {
-            let row = i as u64 + 2;
-            let record = record.map_err(|e| Error::input(&file, Some(row), None, e.to_string()))?;
+        for LabelledRow { row, id, text, labels: pairs } in labelled.rows {
             report.rows += 1;
-            let external_id = record[id_col].trim().to_string();
-            if external_id.is_empty() {
-                return Err(Error::input(&file, Some(row), Some("id"), "the id is empty"));
-            }
-            let mut pairs = Vec::new();
-            for pair in record[labels_col].split('|').map(str::trim).filter(|p| !p.is_empty()) {
-                let (name, polarity) = pair.rsplit_once(':').ok_or_else(|| {
-                    Error::input(&file, Some(row), Some("labels"), format!("'{pair}' is not code:polarity"))
-                })?;
-                let code = lookup.find(name).map_err(|m| Error::Input {
-                    file: file.clone(), row: Some(row), field: Some("labels".into()), message: m, encoding: false,
-                })?;
-                let polarity: Polarity = polarity.trim().parse().map_err(|m: String| {
-                    Error::input(&file, Some(row), Some("labels"), format!("code '{name}': {m}"))
-                })?;
-                pairs.push((code.to_string(), polarity));
-            }
+            let external_id = id.unwrap_or_default();
             let verbatim_id = match find_verbatim(&tx, channel, &external_id)? {
                 Some(v) => v,
                 None => {
                     let source = match source_id {
                         Some(s) => s,
                         None => {
-                            let s = labels_source(&tx, path, &sha, channel, &encoding)?;
+                            let s = labels_source(&tx, path, &labelled.sha256, channel, &labelled.encoding)?;
                             source_id = Some(s);
                             s
                         }
                     };
                     report.verbatims_created += 1;
-                    create_verbatim(&tx, source, row, channel, &external_id, &record[text_col])?
+                    create_verbatim(&tx, source, row, channel, &external_id, &text)?
                 }
             };
             for (code, polarity) in pairs {
@@ -251,6 +219,69 @@ impl Project {
         tx.commit()?;
         Ok(report)
     }
+}
+
+/// A row of a labelled file in the shared format, its codes resolved against the frame.
+pub(crate) struct LabelledRow {
+    /// The file's row number (the header is row 1).
+    pub row: u64,
+    pub id: Option<String>,
+    pub text: String,
+    pub labels: Vec<(String, Polarity)>,
+}
+
+/// A labelled file read whole.
+pub(crate) struct LabelledFile {
+    pub rows: Vec<LabelledRow>,
+    pub encoding: String,
+    pub sha256: String,
+}
+
+/// Reads a file in the shared format (`id,text,labels`, labels like `动力:-1|油耗:1`, codes by
+/// name or short code). The first bad row, unknown code or (with `need_id`) missing id is an
+/// error naming file, row and field.
+pub(crate) fn read_labelled_file(path: &Path, frame: &Frame, need_id: bool) -> Result<LabelledFile> {
+    let file = path.display().to_string();
+    let lookup = CodeLookup::new(frame);
+    let (text, encoding) = crate::import::read_text_file(path, None)?;
+    let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
+    let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let headers: Vec<String> = csv
+        .headers()
+        .map_err(|e| Error::input(&file, Some(1), None, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let col = |name: &str| {
+        headers.iter().position(|h| h == name).ok_or_else(|| {
+            Error::input(&file, Some(1), Some(name), format!("the header has no '{name}' column (expected id,text,labels)"))
+        })
+    };
+    let id_col = if need_id { Some(col("id")?) } else { headers.iter().position(|h| h == "id") };
+    let (text_col, labels_col) = (col("text")?, col("labels")?);
+    let mut rows = Vec::new();
+    for (i, record) in csv.records().enumerate() {
+        let row = i as u64 + 2;
+        let record = record.map_err(|e| Error::input(&file, Some(row), None, e.to_string()))?;
+        let id = id_col.map(|c| record[c].trim().to_string());
+        if need_id && id.as_deref().is_none_or(str::is_empty) {
+            return Err(Error::input(&file, Some(row), Some("id"), "the id is empty"));
+        }
+        let mut labels = Vec::new();
+        for pair in record[labels_col].split('|').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, polarity) = pair
+                .rsplit_once(':')
+                .ok_or_else(|| Error::input(&file, Some(row), Some("labels"), format!("'{pair}' is not code:polarity")))?;
+            let code = lookup.find(name).map_err(|m| Error::input(&file, Some(row), Some("labels"), m))?;
+            let polarity: Polarity = polarity
+                .trim()
+                .parse()
+                .map_err(|m: String| Error::input(&file, Some(row), Some("labels"), format!("code '{name}': {m}")))?;
+            labels.push((code.to_string(), polarity));
+        }
+        rows.push(LabelledRow { row, id, text: record[text_col].to_string(), labels });
+    }
+    Ok(LabelledFile { rows, encoding, sha256 })
 }
 
 fn find_verbatim(tx: &Transaction<'_>, channel: Channel, external_id: &str) -> Result<Option<i64>> {

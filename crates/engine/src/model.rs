@@ -13,7 +13,6 @@
 
 use crate::error::{Error, Result};
 use crate::frame::CodeStatus;
-use crate::labels::CodeLookup;
 use crate::progress::Progress;
 use crate::project::Project;
 use rusqlite::{params, OptionalExtension};
@@ -403,42 +402,9 @@ pub fn uncertainty_ranking(project: &Project, limit: usize) -> Result<Vec<Uncert
 
 /// Reads a labelled file in the shared format (`id,text,labels`) without adding it to the project.
 pub fn read_labelled_file(project: &Project, path: &Path) -> Result<Vec<Example>> {
-    let file = path.display().to_string();
     let (_, frame) = project.labelling_frame()?;
-    let lookup = CodeLookup::new(&frame);
-    let (text, _) = crate::import::read_text_file(path, None)?;
-    let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-    let headers: Vec<String> = csv
-        .headers()
-        .map_err(|e| Error::input(&file, Some(1), None, e.to_string()))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let col = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
-            Error::input(&file, Some(1), Some(name), format!("the header has no '{name}' column (expected id,text,labels)"))
-        })
-    };
-    let (text_col, labels_col) = (col("text")?, col("labels")?);
-    let mut out = Vec::new();
-    for (i, record) in csv.records().enumerate() {
-        let row = i as u64 + 2;
-        let record = record.map_err(|e| Error::input(&file, Some(row), None, e.to_string()))?;
-        let mut labels = Vec::new();
-        for pair in record[labels_col].split('|').map(str::trim).filter(|p| !p.is_empty()) {
-            let (name, polarity) = pair
-                .rsplit_once(':')
-                .ok_or_else(|| Error::input(&file, Some(row), Some("labels"), format!("'{pair}' is not code:polarity")))?;
-            let code = lookup.find(name).map_err(|m| Error::input(&file, Some(row), Some("labels"), m))?;
-            let polarity: Polarity = polarity
-                .trim()
-                .parse()
-                .map_err(|m: String| Error::input(&file, Some(row), Some("labels"), format!("code '{name}': {m}")))?;
-            labels.push((code.to_string(), polarity));
-        }
-        out.push(Example { text: record[text_col].to_string(), labels });
-    }
-    Ok(out)
+    let file = crate::labels::read_labelled_file(path, &frame, false)?;
+    Ok(file.rows.into_iter().map(|r| Example { text: r.text, labels: r.labels }).collect())
 }
 
 /// Scores the active model on a labelled file (not added to the project).
