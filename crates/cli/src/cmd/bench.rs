@@ -32,22 +32,28 @@ impl Bench {
     }
 }
 
+/// The folder a benchmark builds its project in: the one given (created if needed), else a
+/// temporary folder, returned with it so it lives as long as the caller holds it.
+pub fn work_dir(given: Option<&std::path::Path>) -> anyhow::Result<(std::path::PathBuf, Option<tempfile::TempDir>)> {
+    match given {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            Ok((d.to_path_buf(), None))
+        }
+        None => {
+            let temp = tempfile::tempdir()?;
+            Ok((temp.path().to_path_buf(), Some(temp)))
+        }
+    }
+}
+
 pub fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Search(args) => super::search::run_bench(args),
         Bench::Train(args) => super::train::run_bench(args),
         Bench::Import(args) => {
-            let temp;
-            let dir = match &args.work_dir {
-                Some(d) => {
-                    std::fs::create_dir_all(d)?;
-                    d.clone()
-                }
-                None => {
-                    temp = tempfile::tempdir()?;
-                    temp.path().to_path_buf()
-                }
-            };
+            // Held until the end of the run: the temporary folder goes when it drops.
+            let (dir, _temp) = work_dir(args.work_dir.as_deref())?;
             let reporter = Reporter::new(args.json);
             let result = vocwb_engine::bench::import(&dir, args.rows, &reporter);
             reporter.finish();

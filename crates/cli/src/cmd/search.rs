@@ -199,17 +199,8 @@ pub struct BenchArgs {
 }
 
 pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
-    let temp;
-    let dir = match &args.work_dir {
-        Some(d) => {
-            std::fs::create_dir_all(d)?;
-            d.clone()
-        }
-        None => {
-            temp = tempfile::tempdir()?;
-            temp.path().to_path_buf()
-        }
-    };
+    // Held until the end of the run: the temporary folder goes when it drops.
+    let (dir, _temp) = super::bench::work_dir(args.work_dir.as_deref())?;
     let reporter = Reporter::new(args.json);
     let result = vocwb_engine::search_bench::run(&dir, args.rows, args.repeats, &super::init::codeframes_dir(), &reporter);
     reporter.finish();

@@ -84,17 +84,8 @@ pub struct BenchArgs {
 }
 
 pub fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
-    let temp;
-    let dir = match &args.work_dir {
-        Some(d) => {
-            std::fs::create_dir_all(d)?;
-            d.clone()
-        }
-        None => {
-            temp = tempfile::tempdir()?;
-            temp.path().to_path_buf()
-        }
-    };
+    // Held until the end of the run: the temporary folder goes when it drops.
+    let (dir, _temp) = super::bench::work_dir(args.work_dir.as_deref())?;
     let frame_dir = super::init::codeframes_dir().join("auto");
     let reporter = Reporter::new(args.json);
     let result = model::bench_train(&dir, &frame_dir, args.labels.as_deref(), args.unlabelled.as_deref(), &Options::default(), &reporter);
