@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 use vocwb_types::frame::{Frame, Problem};
+use vocwb_types::model::ValidationSummary;
 use vocwb_types::{Channel, ColumnMapping, LexiconTerm, ProjectStats};
 
 /// The project the window shows.
@@ -106,12 +107,7 @@ pub struct ModelSummary {
     pub examples: usize,
     pub training_seconds: f64,
     pub target_precision: f64,
-    pub code_micro_f1: f64,
-    pub code_macro_f1: f64,
-    pub pair_micro_f1: f64,
-    pub polarity_accuracy: f64,
-    pub ece_raw: f64,
-    pub ece_calibrated: f64,
+    pub validation: ValidationSummary,
     pub codes: Vec<CodeScore>,
 }
 

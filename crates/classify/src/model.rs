@@ -160,17 +160,7 @@ pub struct ModelCard {
     pub options: TrainOptions,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ValidationSummary {
-    pub code_micro_f1: f64,
-    pub code_macro_f1: f64,
-    pub pair_micro_f1: f64,
-    pub polarity_accuracy: f64,
-    /// Expected calibration error of the code probabilities, before (sigmoid of the raw
-    /// score) and after calibration.
-    pub ece_raw: f64,
-    pub ece_calibrated: f64,
-}
+pub use vocwb_types::model::ValidationSummary;
 
 /// How predictions are turned into applied codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ use std::str::FromStr;
 pub mod frame;
 pub mod label;
 pub mod lexicon;
+pub mod model;
 pub mod review;
 pub mod review_screen;
 pub mod search;

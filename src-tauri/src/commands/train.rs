@@ -13,6 +13,7 @@ use tauri::{Manager, State, Window};
 use serde::Deserialize;
 use vocwb_engine::model::{self, ModelInfo, Options as TrainOptions, Rule as DecisionRule};
 use vocwb_engine::Project;
+use vocwb_types::model::ValidationSummary;
 use vocwb_types::{ErrorCode, ErrorInfo};
 
 /// The parts of a saved model card (`card.json`) the screen shows; read leniently so a card
@@ -22,37 +23,15 @@ struct Card {
     examples: usize,
     training_seconds: f64,
     target_precision: f64,
-    validation: Validation,
-    codes: Vec<CardCode>,
-}
-
-#[derive(Deserialize)]
-struct Validation {
-    code_micro_f1: f64,
-    code_macro_f1: f64,
-    pair_micro_f1: f64,
-    polarity_accuracy: f64,
-    ece_raw: f64,
-    ece_calibrated: f64,
-}
-
-#[derive(Deserialize)]
-struct CardCode {
-    code_id: String,
-    name: String,
-    label_count: usize,
-    precision: f64,
-    recall: f64,
-    f1: f64,
-    threshold_f1: f32,
-    threshold_precision: Option<f32>,
+    validation: ValidationSummary,
+    /// Each code's card entry holds the screen's fields and more.
+    codes: Vec<CodeScore>,
 }
 
 /// The card of `info` in the shape the screen shows; `None` if the card cannot be read
 /// (a model written by another version of the app).
 fn summary(info: &ModelInfo) -> Option<ModelSummary> {
     let card: Card = serde_json::from_value(info.card.clone()).ok()?;
-    let v = &card.validation;
     Some(ModelSummary {
         id: info.id.clone(),
         created_at: info.created_at.clone(),
@@ -60,26 +39,8 @@ fn summary(info: &ModelInfo) -> Option<ModelSummary> {
         examples: card.examples,
         training_seconds: card.training_seconds,
         target_precision: card.target_precision,
-        code_micro_f1: v.code_micro_f1,
-        code_macro_f1: v.code_macro_f1,
-        pair_micro_f1: v.pair_micro_f1,
-        polarity_accuracy: v.polarity_accuracy,
-        ece_raw: v.ece_raw,
-        ece_calibrated: v.ece_calibrated,
-        codes: card
-            .codes
-            .iter()
-            .map(|c| CodeScore {
-                code_id: c.code_id.clone(),
-                name: c.name.clone(),
-                label_count: c.label_count,
-                precision: c.precision,
-                recall: c.recall,
-                f1: c.f1,
-                threshold_f1: c.threshold_f1,
-                threshold_precision: c.threshold_precision,
-            })
-            .collect(),
+        validation: card.validation,
+        codes: card.codes,
     })
 }
 

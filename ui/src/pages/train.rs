@@ -411,11 +411,11 @@ fn CardBody(m: ModelSummary) -> impl IntoView {
     view! {
         <p class="mono model-id" id="model-id">{m.id.clone()}</p>
         <dl class="facts">
-            {fact(W::CodeMicro, "card-code-micro", pct(m.code_micro_f1))}
-            {fact(W::CodeMacro, "card-code-macro", pct(m.code_macro_f1))}
-            {fact(W::PairMicro, "card-pair-micro", pct(m.pair_micro_f1))}
-            {fact(W::PolarityAccuracy, "card-polarity", pct(m.polarity_accuracy))}
-            {fact(W::Calibration, "card-ece", format!("{:.3} → {:.3}", m.ece_raw, m.ece_calibrated))}
+            {fact(W::CodeMicro, "card-code-micro", pct(m.validation.code_micro_f1))}
+            {fact(W::CodeMacro, "card-code-macro", pct(m.validation.code_macro_f1))}
+            {fact(W::PairMicro, "card-pair-micro", pct(m.validation.pair_micro_f1))}
+            {fact(W::PolarityAccuracy, "card-polarity", pct(m.validation.polarity_accuracy))}
+            {fact(W::Calibration, "card-ece", format!("{:.3} → {:.3}", m.validation.ece_raw, m.validation.ece_calibrated))}
             {fact(W::Examples, "card-examples", fmt_count(m.examples as u64))}
             {fact(W::TrainingTime, "card-seconds", format!("{:.1} s", m.training_seconds))}
             {fact(W::TargetPrecision, "card-target", pct(m.target_precision))}
