@@ -41,6 +41,19 @@ impl Shared {
         })
     }
 
+    /// `<option>`s for every active code, indented by depth, in the current language.
+    pub fn active_code_options(&self, lang: Lang) -> impl IntoView {
+        self.codes
+            .get()
+            .into_iter()
+            .filter(|c| c.active)
+            .map(|c| {
+                let label = format!("{}{} {}", "\u{3000}".repeat(c.depth), c.short_code, code_name(&c, lang));
+                view! { <option value=c.id.clone()>{label}</option> }
+            })
+            .collect_view()
+    }
+
     pub fn reload_index_status(&self) {
         let me = *self;
         spawn_local(async move {

@@ -283,19 +283,7 @@ fn DrawCard(st: ReviewState, shared: Shared) -> impl IntoView {
             }
         });
     };
-    let code_options = move || {
-        let lang = store.lang.get();
-        shared
-            .codes
-            .get()
-            .into_iter()
-            .filter(|c| c.active)
-            .map(|c| {
-                let label = format!("{}{} {}", "\u{3000}".repeat(c.depth), c.short_code, super::code_name(&c, lang));
-                view! { <option value=c.id.clone()>{label}</option> }
-            })
-            .collect_view()
-    };
+    let code_options = move || shared.active_code_options(store.lang.get());
     view! {
         <section class="card draw-card" id="draw-card">
             <h2>{move || store.tr(W::DrawTitle)}</h2>
@@ -485,19 +473,7 @@ fn correction_form(st: ReviewState, shared: Shared, item: ReviewItem) -> impl In
             save();
         }
     };
-    let codes = move || {
-        let lang = store.lang.get();
-        shared
-            .codes
-            .get()
-            .into_iter()
-            .filter(|c| c.active)
-            .map(|c| {
-                let label = format!("{}{} {}", "\u{3000}".repeat(c.depth), c.short_code, super::code_name(&c, lang));
-                view! { <option value=c.id.clone()>{label}</option> }
-            })
-            .collect_view()
-    };
+    let codes = move || shared.active_code_options(store.lang.get());
     view! {
         <div class="correct-panel" id="correct-panel" on:keydown=on_key>
             <div class="draw-field">
