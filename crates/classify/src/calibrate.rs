@@ -94,8 +94,9 @@ fn solve(mut m: Vec<Vec<f64>>, mut v: Vec<f64>) -> Option<Vec<f64>> {
         v.swap(c, p);
         for r in c + 1..n {
             let f = m[r][c] / m[c][c];
-            for k in c..n {
-                m[r][k] -= f * m[c][k];
+            let (upper, lower) = m.split_at_mut(r);
+            for (x, &y) in lower[0][c..n].iter_mut().zip(&upper[c][c..n]) {
+                *x -= f * y;
             }
             v[r] -= f * v[c];
         }

@@ -486,9 +486,9 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         // Validation F1 of this fold at a zero score threshold.
         let (mut tp, mut fp, mut fn_) = (0u64, 0u64, 0u64);
         for &i in &test_idx {
-            for c in 0..codes.len() {
+            for (c, &score) in oof_code[i].iter().enumerate() {
                 let gold = prep.targets[i].iter().any(|t| t.0 == c);
-                match (gold, oof_code[i][c] > 0.0) {
+                match (gold, score > 0.0) {
                     (true, true) => tp += 1,
                     (false, true) => fp += 1,
                     (true, false) => fn_ += 1,

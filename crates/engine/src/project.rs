@@ -6,7 +6,7 @@ use crate::schema;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use vocwb_types::{ChannelStats, ProjectStats};
+use vocwb_types::ProjectStats;
 
 pub const DB_FILE: &str = "project.sqlite";
 pub const DERIVED_DIR: &str = "derived";
@@ -116,14 +116,14 @@ impl Project {
         let mut st = c.prepare("SELECT channel, COUNT(*) FROM document GROUP BY channel")?;
         for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
             let (ch, n) = row?;
-            stats.by_channel.entry(ch).or_insert_with(ChannelStats::default).documents = n as u64;
+            stats.by_channel.entry(ch).or_default().documents = n as u64;
         }
         let mut st = c.prepare(
             "SELECT d.channel, COUNT(*) FROM verbatim v JOIN document d ON d.id = v.document_id GROUP BY d.channel",
         )?;
         for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
             let (ch, n) = row?;
-            stats.by_channel.entry(ch).or_insert_with(ChannelStats::default).verbatims = n as u64;
+            stats.by_channel.entry(ch).or_default().verbatims = n as u64;
         }
         if schema::has_table(c, "code")? {
             stats.codes = count("SELECT COUNT(*) FROM code WHERE status = 'active'")?;

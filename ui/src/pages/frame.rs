@@ -352,7 +352,7 @@ fn Tree(st: FrameState) -> impl IntoView {
                         class:selected=is_sel.clone()
                         class:retired=r.code.is_retired()
                         aria-selected=move || if is_sel() { "true" } else { "false" }
-                        aria-expanded=r.has_children.then(|| if r.open { "true" } else { "false" })
+                        aria-expanded=r.has_children.then_some(if r.open { "true" } else { "false" })
                         attr:aria-level=(r.depth + 1).to_string()
                         style:padding-left=format!("{}px", 8 + r.depth * 18)
                         on:click=move |_| st.selected.set(Some(id_click.clone()))

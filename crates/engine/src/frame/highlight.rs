@@ -26,7 +26,7 @@ pub fn find_terms(lexicon: &Lexicon, text: &str) -> Vec<TermSpan> {
             }
         }
     }
-    needles.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    needles.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
     let hay: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
     let mut taken = vec![false; hay.len()];
     let mut spans = Vec::new();

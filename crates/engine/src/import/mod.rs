@@ -259,7 +259,6 @@ fn import_one(
         }
     };
     let rows = writer.rows;
-    drop(writer);
     tx.execute("UPDATE source_file SET encoding = ?1, rows = ?2 WHERE id = ?3", params![encoding, rows as i64, source_id])?;
     report.encoding = encoding;
     report.rows += rows;

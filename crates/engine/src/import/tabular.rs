@@ -91,7 +91,7 @@ pub(crate) fn read_delimited(
     let mut last_field_ends_in_newline = false;
     while read(&mut csv, &mut record)? {
         row += 1;
-        last_field_ends_in_newline = record.iter().last().is_some_and(|f| f.ends_with(b"\n"));
+        last_field_ends_in_newline = record.iter().next_back().is_some_and(|f| f.ends_with(b"\n"));
         let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(headers.len());
         for (i, raw) in record.iter().enumerate() {
             let value = decode::decode_field(encoding, raw).map_err(|m| Error::Input {
@@ -106,7 +106,7 @@ pub(crate) fn read_delimited(
         if let Some(doc) = to_record(file, row, &headers, &fields, &mapping, options)? {
             writer.accept(doc)?;
         }
-        if row % TICK_EVERY == 0 {
+        if row.is_multiple_of(TICK_EVERY) {
             tick(csv.position().byte())?;
         }
     }
@@ -239,7 +239,7 @@ pub(crate) fn read_jsonl(
         if let Some(doc) = to_record(file, line_no, &row_headers, &fields, m, options)? {
             writer.accept(doc)?;
         }
-        if line_no % TICK_EVERY == 0 {
+        if line_no.is_multiple_of(TICK_EVERY) {
             tick(bytes)?;
         }
     }
@@ -333,7 +333,7 @@ pub(crate) fn read_xlsx(
         if let Some(doc) = to_record(file, row, &headers, &fields[..headers.len()], &mapping, options)? {
             writer.accept(doc)?;
         }
-        if row % TICK_EVERY == 0 {
+        if row.is_multiple_of(TICK_EVERY) {
             tick(0)?;
         }
     }
