@@ -752,7 +752,7 @@ fn Versions(st: FrameState) -> impl IntoView {
                     <ol class="diff-list" id="diff-list">
                         {ops.into_iter().map(|r| view! {
                             <li>
-                                <span class="badge op-kind">{op_kind(&r.op)}</span>" "
+                                <span class="badge op-kind">{r.op.kind()}</span>" "
                                 <span>{r.description.clone()}</span>
                                 <span class="hint">{format!(" — {} {}", r.author, r.version.map(|v| format!("v{v}")).unwrap_or_default())}</span>
                             </li>
@@ -761,17 +761,5 @@ fn Versions(st: FrameState) -> impl IntoView {
                 }
             })}
         </section>
-    }
-}
-
-fn op_kind(op: &FrameOp) -> &'static str {
-    match op {
-        FrameOp::Add { .. } => "add",
-        FrameOp::Rename { .. } => "rename",
-        FrameOp::Edit { .. } => "edit",
-        FrameOp::Move { .. } => "move",
-        FrameOp::Merge { .. } => "merge",
-        FrameOp::Split { .. } => "split",
-        FrameOp::Retire { .. } => "retire",
     }
 }
