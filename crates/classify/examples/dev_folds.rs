@@ -59,7 +59,8 @@ fn main() {
     let folds: usize = std::env::var("FOLDS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     for f in 0..folds {
         let train: Vec<Example> = rows.iter().filter(|r| r.1 != f).map(|r| r.0.clone()).collect();
-        let test: Vec<Example> = rows.iter().filter(|r| r.1 == f).map(|r| r.0.clone()).collect();
+        let test_rows: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].1 == f).collect();
+        let test: Vec<Example> = test_rows.iter().map(|&i| rows[i].0.clone()).collect();
         let set = TrainSet { examples: train, unlabelled: vec![], lexicon: lexicon.clone(), code_names: names.clone(), frame_version: Some(1) };
         let t = Instant::now();
         let model = vocwb_classify::train(&set, &options, &mut |_| true).expect("train");
@@ -69,6 +70,15 @@ fn main() {
         let preds = model.predict_many(&texts);
         let rate = texts.len() as f64 / t.elapsed().as_secs_f64();
         println!("fold {f}: train {secs:.1}s, predict {rate:.0}/s, oof val {:?}", model.card.validation);
+        if let Ok(path) = std::env::var("DUMP") {
+            use std::io::Write;
+            let mut out = std::fs::OpenOptions::new().create(true).append(true).open(path).expect("dump");
+            for (&i, e) in test_rows.iter().zip(&test) {
+                let probs: serde_json::Map<String, serde_json::Value> =
+                    model.codes().iter().zip(model.probabilities(&e.text)).map(|(c, v)| (c.clone(), serde_json::json!(v))).collect();
+                writeln!(out, "{}", serde_json::json!({"row": i, "fold": f, "p": probs})).expect("write");
+            }
+        }
         for (e, p) in test.iter().zip(&preds) {
             gold.push(e.labels.clone());
             pred.push(p.applied(DecisionRule::F1).map(|c| (c.code_id.clone(), c.polarity)).collect::<Vec<_>>());

@@ -133,8 +133,8 @@ impl Softmax {
     }
 
     /// Fits by full-batch gradient descent with momentum on the mean log loss (convex).
-    /// `s` may hold several scores per class (`m` a multiple of `k`, e.g. the SVMs' then the
-    /// neural model's): each block starts as the identity, so the start is their sum. Inputs
+    /// `s` may hold several scores per class (`m` a multiple of `k`, e.g. several models'
+    /// scores): each block starts as the identity, so the start is their sum. Inputs
     /// are scaled to unit spread for the descent (models differ in scale), then scaled back.
     pub fn fit(s: &[Vec<f32>], y: &[usize], k: usize) -> Softmax {
         let m = s.first().map_or(k, Vec::len);

@@ -7,9 +7,9 @@
 //! - [`features`]: normalisation, char n-grams and jieba words, a `tokenizers` WordLevel
 //!   vocabulary trained on the project's texts.
 //! - [`linear`]: the SVM solver; [`calibrate`]: Platt/softmax calibration and thresholds.
-//! - [`neural`]: a small candle model (TF-IDF embedding bag, ReLU hidden layer, code and
-//!   per-code polarity heads) trained with candle's autograd; its logits join the SVMs'
-//!   scores in the stacked calibrations.
+//! - [`cnn`]: a character CNN in candle (embeddings, filters of widths 1–4, max-pooling, one
+//!   sigmoid per code) that reads word order; its logits join the SVMs' scores in the stacked
+//!   code calibrations.
 //! - [`model`]: training with cross-fitting, prediction, active-learning uncertainty; the
 //!   F1-rule thresholds maximise the mean of code and pair micro-F1 out of fold.
 //! - [`store`]: the model directory (`weights.safetensors`, `tokenizer.json`, `card.json`).
@@ -20,12 +20,12 @@
 //! caught through shared characters or the lexicon.
 
 pub mod calibrate;
+pub mod cnn;
 pub mod error;
 pub mod features;
 pub mod linear;
 pub mod metrics;
 pub mod model;
-pub mod neural;
 pub mod store;
 
 pub use error::{Error, Result};
@@ -36,7 +36,7 @@ pub use model::{
 };
 
 /// Version of the model directory layout.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Codes with fewer labelled verbatims than this are flagged as too few in the card.
 pub const TOO_FEW: usize = 30;

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::features::{Extractor, FeatureConfig, Featurizer, SparseVec, Token};
 use crate::linear::{self, SvmParams};
 use crate::metrics::{self, EvalReport};
-use crate::neural::{self, Neural, NeuralParams, PairInput};
+use crate::cnn::{self, Cnn, CnnParams};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -81,8 +81,8 @@ pub struct TrainOptions {
     /// Calibrate each code on its score plus the best other code's score and whether it is the
     /// top code, so codes compete (a clear 动力 post lowers a borderline 操控).
     pub stack: bool,
-    /// The candle model ensembled with the SVMs (its logits join the stacked calibration).
-    pub neural: NeuralParams,
+    /// The candle character CNN ensembled with the SVMs (its logits join the stacked calibration).
+    pub cnn: CnnParams,
     /// Weight of pair micro-F1 (against code micro-F1) in the objective of the F1-rule
     /// thresholds; 0 gives each code its own best code F1.
     pub pair_weight: f64,
@@ -105,7 +105,7 @@ impl Default for TrainOptions {
             nb_alpha: 0.0,
             nb_floor: 0.0,
             stack: true,
-            neural: NeuralParams::default(),
+            cnn: CnnParams::default(),
             pair_weight: 0.5,
         }
     }
@@ -228,8 +228,8 @@ pub struct Model {
     /// one cache line per feature instead of one per code.
     pub(crate) code_t: Vec<f32>,
     pub(crate) polarity_t: Vec<f32>,
-    /// The neural model, when trained with one.
-    pub(crate) neural: Option<Neural>,
+    /// The character CNN, when trained with one.
+    pub(crate) cnn: Option<Cnn>,
 }
 
 /// `rows[label][feature]` as `[feature][label]`.
@@ -415,9 +415,25 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
             t
         })
         .collect();
+    // Cross-fitting folds, fixed up front so progress can count its steps.
+    let n = set.examples.len();
+    let folds = options.folds.clamp(2, n.max(2));
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(options.seed));
+    let mut fold_of = vec![0usize; n];
+    for (k, &i) in order.iter().enumerate() {
+        fold_of[i] = k % folds;
+    }
+    // Progress steps: the SVM folds, every CNN epoch, the final models.
+    let cnn_epochs: usize = if options.cnn.enabled {
+        (0..=folds).map(|f| cnn::epochs_for(fold_of.iter().filter(|&&x| f == folds || x != f).count(), &options.cnn)).sum()
+    } else {
+        0
+    };
+    let steps = folds + cnn_epochs + 1;
     let prep = Prepared { tokens, docs, targets };
     let lexicon_cues = lexicon_cue_ids(&featurizer, &tokenizer, set, &codes);
-    if !on_event(&TrainEvent { stage: "features".into(), epoch: 0, epochs: options.folds + 1, loss: 0.0, val_f1: None }) {
+    if !on_event(&TrainEvent { stage: "features".into(), epoch: 0, epochs: steps, loss: 0.0, val_f1: None }) {
         return Err(Error::Cancelled);
     }
 
@@ -439,17 +455,8 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
     };
 
     // Cross-fitting: out-of-fold code scores and polarity scores.
-    let n = set.examples.len();
-    let folds = options.folds.clamp(2, n.max(2));
-    let mut order: Vec<usize> = (0..n).collect();
-    order.shuffle(&mut ChaCha8Rng::seed_from_u64(options.seed));
-    let mut fold_of = vec![0usize; n];
-    for (k, &i) in order.iter().enumerate() {
-        fold_of[i] = k % folds;
-    }
     let mut oof_code = vec![vec![0f32; codes.len()]; n];
-    let mut oof_nn = vec![Vec::new(); n];
-    // (example, code, class, scores: the SVMs' then the neural model's)
+    // (example, code, class, the polarity SVMs' scores)
     let mut oof_pol: Vec<(usize, usize, usize, Vec<f32>)> = Vec::new();
     for f in 0..folds {
         let train_idx: Vec<usize> = (0..n).filter(|&i| fold_of[i] != f).collect();
@@ -459,9 +466,6 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
             for (c, w) in fitted.code_weights.iter().enumerate() {
                 oof_code[i][c] = linear::score(w, &prep.docs[i]);
             }
-            if let Some(nn) = &fitted.neural {
-                oof_nn[i] = nn.code_logits(&nn.hidden_of(&prep.docs[i]));
-            }
         }
         let scored: Vec<(usize, usize, usize, Vec<f32>)> = test_idx
             .par_iter()
@@ -470,14 +474,10 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
                 let prep = &prep;
                 let featurizer = &featurizer;
                 let cross = &cross;
-                let hd = fitted.neural.as_ref().map(|nn| nn.hidden_of(&prep.docs[i]));
                 prep.targets[i].iter().map(move |&(c, k)| {
                     let window = window_vector(featurizer, &prep.tokens[i], &fitted.cues[c], layout.window);
                     let v = polarity_vector(&layout, cross, &prep.docs[i], &window, c);
-                    let mut s: Vec<f32> = fitted.polarity_weights.iter().map(|w| linear::score(w, &v)).collect();
-                    if let (Some(nn), Some(hd)) = (&fitted.neural, &hd) {
-                        s.extend(nn.polarity_logits(hd, &nn.hidden_of(&window), c));
-                    }
+                    let s: Vec<f32> = fitted.polarity_weights.iter().map(|w| linear::score(w, &v)).collect();
                     (i, c, k, s)
                 })
             })
@@ -497,24 +497,30 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
             }
         }
         let val_f1 = 2.0 * tp as f64 / (2 * tp + fp + fn_).max(1) as f64;
-        if !on_event(&TrainEvent { stage: "fold".into(), epoch: f + 1, epochs: folds + 1, loss: fitted.loss, val_f1: Some(val_f1) }) {
+        if !on_event(&TrainEvent { stage: "fold".into(), epoch: f + 1, epochs: steps, loss: fitted.loss, val_f1: Some(val_f1) }) {
             return Err(Error::Cancelled);
         }
     }
 
-    // Calibration and thresholds from the out-of-fold scores; with the neural model, its
-    // logits are more inputs of the same calibrations, which so learn how to weigh the two.
-    fn nn_of(v: &[f32]) -> Option<&[f32]> {
+    // The CNN, cross-fitted on the same folds, plus its final model on everything.
+    let (oof_cnn, final_cnn) = match train_cnns(set, &prep, &fold_of, folds, codes.len(), options, steps, on_event)? {
+        Some((oof, model)) => (oof, Some(model)),
+        None => (vec![Vec::new(); n], None),
+    };
+
+    // Calibration and thresholds from the out-of-fold scores; with the CNN, its logits are
+    // more inputs of the same calibrations, which so learn how to weigh the two.
+    fn cnn_of(v: &[f32]) -> Option<&[f32]> {
         (!v.is_empty()).then_some(v)
     }
     let code_calibration: Vec<Platt> = (0..codes.len())
         .map(|c| {
-            let z: Vec<Vec<f32>> = (0..n).map(|i| calibration_inputs(&oof_code[i], nn_of(&oof_nn[i]), c, options.stack)).collect();
+            let z: Vec<Vec<f32>> = (0..n).map(|i| calibration_inputs(&oof_code[i], cnn_of(&oof_cnn[i]), c, options.stack)).collect();
             let y: Vec<bool> = prep.targets.iter().map(|t| t.iter().any(|x| x.0 == c)).collect();
             Platt::fit(&z, &y)
         })
         .collect();
-    let oof_prob: Vec<Vec<f32>> = (0..n).map(|i| calibrated(&oof_code[i], nn_of(&oof_nn[i]), &code_calibration, options.stack)).collect();
+    let oof_prob: Vec<Vec<f32>> = (0..n).map(|i| calibrated(&oof_code[i], cnn_of(&oof_cnn[i]), &code_calibration, options.stack)).collect();
     let pol_calibration = Softmax::fit(
         &oof_pol.iter().map(|x| x.3.clone()).collect::<Vec<_>>(),
         &oof_pol.iter().map(|x| x.2).collect::<Vec<_>>(),
@@ -573,7 +579,7 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
     // Final models on everything.
     let all: Vec<usize> = (0..n).collect();
     let fitted = fit_all(&prep, &featurizer, &layout, &cross, &all, codes.len(), classes.len(), options, &lexicon_cues, folds as u64);
-    if !on_event(&TrainEvent { stage: "final".into(), epoch: folds + 1, epochs: folds + 1, loss: fitted.loss, val_f1: Some(report.code_micro_f1) }) {
+    if !on_event(&TrainEvent { stage: "final".into(), epoch: steps, epochs: steps, loss: fitted.loss, val_f1: Some(report.code_micro_f1) }) {
         return Err(Error::Cancelled);
     }
     let cues: Vec<Vec<u32>> = fitted
@@ -630,27 +636,94 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         cues,
         lexicon_cues,
         polarity: PolarityModel { classes, weights: fitted.polarity_weights, cross_keys: cross, calibration: pol_calibration },
-        neural: fitted.neural,
+        cnn: final_cnn,
     })
 }
 
-/// What a code's calibration sees: its score, and with stacking the best other score and
-/// whether this code is the top one.
-fn calibration_inputs(scores: &[f32], nn: Option<&[f32]>, c: usize, stack: bool) -> Vec<f32> {
+/// Trains the CNN on each cross-fitting fold's other rows and once on every row, all side by
+/// side on the rayon pool, forwarding each finished epoch to `on_event` (which may cancel).
+/// Returns the out-of-fold logits of every row and the final CNN; `None` when disabled.
+#[allow(clippy::too_many_arguments)]
+fn train_cnns(
+    set: &TrainSet,
+    prep: &Prepared,
+    fold_of: &[usize],
+    folds: usize,
+    n_codes: usize,
+    options: &TrainOptions,
+    steps: usize,
+    on_event: &mut dyn FnMut(&TrainEvent) -> bool,
+) -> Result<Option<(Vec<Vec<f32>>, Cnn)>> {
+    if !options.cnn.enabled {
+        return Ok(None);
+    }
+    cnn::single_threaded_candle();
+    let n = set.examples.len();
+    let chars: Vec<Vec<char>> = set.examples.iter().map(|e| cnn::chars_of(&e.text, options.cnn.max_chars)).collect();
+    let code_targets: Vec<Vec<usize>> = prep.targets.iter().map(|t| t.iter().map(|x| x.0).collect()).collect();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel::<f64>();
+    // Model `f < folds` leaves fold `f` out; model `folds` sees everything.
+    let models = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            (0..=folds)
+                .into_par_iter()
+                .map_with(tx, |tx, f| {
+                    let rows: Vec<usize> = (0..n).filter(|&i| f == folds || fold_of[i] != f).collect();
+                    let texts: Vec<Vec<char>> = rows.iter().map(|&i| chars[i].clone()).collect();
+                    let targets: Vec<Vec<usize>> = rows.iter().map(|&i| code_targets[i].clone()).collect();
+                    let seed = options.seed ^ ((f as u64) << 20) ^ 3000;
+                    let on_epoch = |_, loss| tx.send(loss).is_ok() && !stop.load(std::sync::atomic::Ordering::Relaxed);
+                    cnn::train(&texts, &targets, n_codes, &options.cnn, seed, &on_epoch)
+                })
+                .collect::<candle_core::Result<Vec<Option<Cnn>>>>()
+        });
+        let mut done = folds;
+        for loss in rx {
+            done += 1;
+            let event = TrainEvent { stage: "cnn".into(), epoch: done.min(steps - 1), epochs: steps, loss, val_f1: None };
+            if !on_event(&event) {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        worker.join().expect("the CNN worker does not panic")
+    })?;
+    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::Cancelled);
+    }
+    let mut models: Vec<Cnn> = models.into_iter().map(|m| m.ok_or(Error::Cancelled)).collect::<Result<_>>()?;
+    let final_model = models.pop().expect("folds + 1 models");
+    let mut oof = vec![Vec::new(); n];
+    for (f, model) in models.iter().enumerate() {
+        let rows: Vec<usize> = (0..n).filter(|&i| fold_of[i] == f).collect();
+        let logits: Vec<Vec<f32>> = rows
+            .par_chunks(64)
+            .flat_map_iter(|chunk| model.logits_many(&chunk.iter().map(|&i| set.examples[i].text.as_str()).collect::<Vec<_>>()))
+            .collect();
+        for (&i, l) in rows.iter().zip(logits) {
+            oof[i] = l;
+        }
+    }
+    Ok(Some((oof, final_model)))
+}
+
+/// What a code's calibration sees: its score, with stacking the best other score and whether
+/// this code is the top one, and the CNN's logit for the code.
+fn calibration_inputs(scores: &[f32], cnn: Option<&[f32]>, c: usize, stack: bool) -> Vec<f32> {
     let mut z = vec![scores[c]];
     if stack {
         let other = scores.iter().enumerate().filter(|&(j, _)| j != c).map(|(_, &v)| v).fold(f32::NEG_INFINITY, f32::max);
         let other = if other.is_finite() { other } else { -1.0 };
         z.extend([other, if scores[c] >= other { 1.0 } else { 0.0 }]);
     }
-    if let Some(nn) = nn {
-        z.push(nn[c]);
+    if let Some(cnn) = cnn {
+        z.push(cnn[c]);
     }
     z
 }
 
-fn calibrated(scores: &[f32], nn: Option<&[f32]>, calibration: &[Platt], stack: bool) -> Vec<f32> {
-    (0..scores.len()).map(|c| calibration[c].prob(&calibration_inputs(scores, nn, c, stack))).collect()
+fn calibrated(scores: &[f32], cnn: Option<&[f32]>, calibration: &[Platt], stack: bool) -> Vec<f32> {
+    (0..scores.len()).map(|c| calibration[c].prob(&calibration_inputs(scores, cnn, c, stack))).collect()
 }
 
 fn argmax(p: &[f32]) -> usize {
@@ -744,7 +817,6 @@ struct Fitted {
     code_weights: Vec<Vec<f32>>,
     cues: Vec<HashSet<u32>>,
     polarity_weights: Vec<Vec<f32>>,
-    neural: Option<Neural>,
     loss: f64,
 }
 
@@ -810,23 +882,7 @@ fn fit_all(
             })
             .collect()
     };
-    let nn = || -> Option<Neural> {
-        if !options.neural.enabled {
-            return None;
-        }
-        let targets: Vec<Vec<usize>> = rows.iter().map(|&i| prep.targets[i].iter().map(|t| t.0).collect()).collect();
-        let pairs: Vec<PairInput<'_>> =
-            instances.iter().map(|p| PairInput { row: p.2, code: p.3, class: p.1, window: &p.4 }).collect();
-        let seed = options.seed ^ (salt << 20) ^ 2000;
-        // Tensors of a valid shape cannot fail on the CPU; a failure would be a bug.
-        Some(
-            neural::train(&x, &targets, &pairs, featurizer.dim(), n_codes, n_classes, &options.neural, seed)
-                .expect("neural training on CPU tensors"),
-        )
-    };
-    // The two are independent: on two cores they run side by side.
-    let (polarity_weights, neural) = rayon::join(svm, nn);
-    Fitted { code_weights, cues, polarity_weights, neural, loss }
+    Fitted { code_weights, cues, polarity_weights: svm(), loss }
 }
 
 /// NB-SVM feature scale for one code: `floor + |ln((p_j / |p|) / (q_j / |q|))|`, with `p` and
@@ -862,17 +918,16 @@ impl Model {
         }
     }
 
-    /// The neural model of the ensemble, if it was trained with one.
-    pub fn neural(&self) -> Option<&Neural> {
-        self.neural.as_ref()
+    /// The character CNN of the ensemble, if it was trained with one.
+    pub fn cnn(&self) -> Option<&Cnn> {
+        self.cnn.as_ref()
     }
 
-    /// The neural model's own code probabilities (sigmoid of its logits, before stacking), in
-    /// [`Model::codes`] order; `None` without a neural model.
-    pub fn neural_probabilities(&self, text: &str) -> Option<Vec<f32>> {
-        let nn = self.neural.as_ref()?;
-        let doc = self.featurizer.vector(self.featurizer.tokens(text).iter());
-        Some(nn.code_logits(&nn.hidden_of(&doc)).into_iter().map(|z| crate::calibrate::sigmoid(z as f64) as f32).collect())
+    /// The CNN's own code probabilities (sigmoid of its logits, before stacking), in
+    /// [`Model::codes`] order; `None` without a CNN.
+    pub fn cnn_probabilities(&self, text: &str) -> Option<Vec<f32>> {
+        let cnn = self.cnn.as_ref()?;
+        Some(cnn.logits(text).into_iter().map(|z| crate::calibrate::sigmoid(z as f64) as f32).collect())
     }
 
     /// Uncalibrated code scores (SVM margins), in [`Model::codes`] order.
@@ -887,29 +942,26 @@ impl Model {
         let tokens = self.featurizer.tokens(text);
         let doc = self.featurizer.vector(tokens.iter());
         let scores = score_all(&self.code_t, self.codes.len(), &doc);
-        let nn = self.neural.as_ref().map(|nn| nn.code_logits(&nn.hidden_of(&doc)));
-        calibrated(&scores, nn.as_deref(), &self.code_calibration, self.card.options.stack)
+        let cnn = self.cnn.as_ref().map(|cnn| cnn.logits(text));
+        calibrated(&scores, cnn.as_deref(), &self.code_calibration, self.card.options.stack)
     }
 
     /// Predicts one verbatim.
     pub fn predict(&self, text: &str) -> Prediction {
-        self.predict_with(text, &self.cue_sets(), &self.layout())
+        let cnn = self.cnn.as_ref().map(|cnn| cnn.logits(text));
+        self.predict_with(text, cnn.as_deref(), &self.cue_sets(), &self.layout())
     }
 
     fn cue_sets(&self) -> Vec<HashSet<u32>> {
         self.cues.iter().map(|c| c.iter().copied().collect()).collect()
     }
 
-    fn predict_with(&self, text: &str, cues: &[HashSet<u32>], layout: &PolarityLayout) -> Prediction {
+    /// `cnn`: the CNN's logits for this text, computed in batches by the caller.
+    fn predict_with(&self, text: &str, cnn: Option<&[f32]>, cues: &[HashSet<u32>], layout: &PolarityLayout) -> Prediction {
         let tokens = self.featurizer.tokens(text);
         let doc = self.featurizer.vector(tokens.iter());
         let scores = score_all(&self.code_t, self.codes.len(), &doc);
-        let hd = self.neural.as_ref().map(|nn| nn.hidden_of(&doc));
-        let nn_code = match (&self.neural, &hd) {
-            (Some(nn), Some(hd)) => Some(nn.code_logits(hd)),
-            _ => None,
-        };
-        let p = calibrated(&scores, nn_code.as_deref(), &self.code_calibration, self.card.options.stack);
+        let p = calibrated(&scores, cnn, &self.code_calibration, self.card.options.stack);
         let thresholds: Vec<f32> = self.card.codes.iter().map(|c| c.threshold_f1).collect();
         let by_f1 = decide(&p, &thresholds, self.card.options.at_least_one);
         let mut codes = Vec::new();
@@ -922,10 +974,7 @@ impl Model {
             }
             let window = window_vector(&self.featurizer, &tokens, &cues[c], layout.window);
             let v = polarity_vector(layout, &self.polarity.cross_keys, &doc, &window, c);
-            let mut scores = score_all(&self.polarity_t, self.polarity.classes.len(), &v);
-            if let (Some(nn), Some(hd)) = (&self.neural, &hd) {
-                scores.extend(nn.polarity_logits(hd, &nn.hidden_of(&window), c));
-            }
+            let scores = score_all(&self.polarity_t, self.polarity.classes.len(), &v);
             let probs = self.polarity.calibration.probs(&scores);
             let k = argmax(&probs);
             if applied_f1 {
@@ -949,7 +998,15 @@ impl Model {
     pub fn predict_many(&self, texts: &[&str]) -> Vec<Prediction> {
         let cues = self.cue_sets();
         let layout = self.layout();
-        texts.par_iter().map(|t| self.predict_with(t, &cues, &layout)).collect()
+        // Batches of texts, so the CNN's matmuls are large enough to be efficient.
+        texts
+            .par_chunks(64)
+            .flat_map_iter(|chunk| {
+                let cnn = self.cnn.as_ref().map(|cnn| cnn.logits_many(chunk));
+                let (cues, layout) = (&cues, &layout);
+                chunk.iter().enumerate().map(move |(i, t)| self.predict_with(t, cnn.as_ref().map(|l| l[i].as_slice()), cues, layout))
+            })
+            .collect()
     }
 
     /// Scores the model on labelled examples under a decision rule.

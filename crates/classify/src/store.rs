@@ -67,15 +67,23 @@ impl Model {
         let (flat, offsets) = ragged(&self.lexicon_cues)?;
         tensors.insert("lexicon_cues".into(), flat);
         tensors.insert("lexicon_cue_offsets".into(), offsets);
-        if let Some(nn) = &self.neural {
-            let feats: Vec<i64> = nn.features.iter().map(|&f| f as i64).collect();
-            let n = feats.len();
-            tensors.insert("nn_features".into(), Tensor::from_vec(feats, n, &Device::Cpu)?);
-            let shape = vec![nn.hidden as i64, nn.codes as i64, nn.classes as i64];
-            tensors.insert("nn_shape".into(), Tensor::from_vec(shape, 3, &Device::Cpu)?);
-            for (name, v) in [("nn_emb", &nn.emb), ("nn_b1", &nn.b1), ("nn_wc", &nn.wc), ("nn_bc", &nn.bc), ("nn_wp", &nn.wp), ("nn_wpc", &nn.wpc), ("nn_bp", &nn.bp)] {
-                tensors.insert(name.into(), Tensor::from_vec(v.clone(), v.len(), &Device::Cpu)?);
+        if let Some(cnn) = &self.cnn {
+            let vocab: Vec<i64> = cnn.vocab.iter().map(|&c| c as i64).collect();
+            let n = vocab.len();
+            tensors.insert("cnn_vocab".into(), Tensor::from_vec(vocab, n, &Device::Cpu)?);
+            let shape = vec![cnn.embedding as i64, cnn.filters as i64, cnn.max_chars as i64, cnn.codes as i64];
+            tensors.insert("cnn_shape".into(), Tensor::from_vec(shape, 4, &Device::Cpu)?);
+            let widths: Vec<i64> = cnn.widths.iter().map(|&k| k as i64).collect();
+            let n = widths.len();
+            tensors.insert("cnn_widths".into(), Tensor::from_vec(widths, n, &Device::Cpu)?);
+            let flat = |v: &Vec<f32>| Tensor::from_vec(v.clone(), v.len(), &Device::Cpu);
+            tensors.insert("cnn_emb".into(), flat(&cnn.emb)?);
+            for (i, (w, b)) in cnn.conv_w.iter().zip(&cnn.conv_b).enumerate() {
+                tensors.insert(format!("cnn_conv_w{i}"), flat(w)?);
+                tensors.insert(format!("cnn_conv_b{i}"), flat(b)?);
             }
+            tensors.insert("cnn_out_w".into(), flat(&cnn.out_w)?);
+            tensors.insert("cnn_out_b".into(), flat(&cnn.out_b)?);
         }
         let weights = dir.join(WEIGHTS_FILE);
         candle_core::safetensors::save(&tensors, &weights)?;
@@ -99,7 +107,7 @@ impl Model {
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         let file: CardFile = serde_json::from_str(&text).map_err(|e| Error::file(&path, e.to_string()))?;
         if file.card.format != crate::FORMAT {
-            return Err(Error::file(&path, format!("model format {} (this build reads {})", file.card.format, crate::FORMAT)));
+            return Err(Error::file(&path, format!("model format {} (this build reads {}): train the model again", file.card.format, crate::FORMAT)));
         }
         let tok = dir.join(TOKENIZER_FILE);
         let tokenizer = Tokenizer::from_file(&tok).map_err(|e| Error::file(&tok, e.to_string()))?;
@@ -121,25 +129,29 @@ impl Model {
         if code_weights.len() != file.codes.len() || cues.len() != file.codes.len() {
             return Err(Error::file(&weights, "the weights do not match the card's codes"));
         }
-        // Models saved before the neural model have no `nn_*` tensors and predict without it.
-        let neural = match t.get("nn_shape") {
+        let cnn = match t.get("cnn_shape") {
             None => None,
             Some(shape) => {
                 let shape = shape.to_vec1::<i64>()?;
                 let f = |name: &str| -> Result<Vec<f32>> { Ok(get(name)?.to_vec1::<f32>()?) };
-                let features = get("nn_features")?.to_vec1::<i64>()?.into_iter().map(|v| v as u32).collect();
-                let (h, c, k) = (shape[0] as usize, shape[1] as usize, shape[2] as usize);
-                let nn = crate::neural::Neural::from_parts(
-                    features, featurizer.dim(), h, c, k, f("nn_emb")?, f("nn_b1")?, f("nn_wc")?, f("nn_bc")?, f("nn_wp")?, f("nn_wpc")?, f("nn_bp")?,
+                let vocab: Vec<char> = get("cnn_vocab")?.to_vec1::<i64>()?.into_iter().filter_map(|c| char::from_u32(c as u32)).collect();
+                let widths: Vec<usize> = get("cnn_widths")?.to_vec1::<i64>()?.into_iter().map(|k| k as usize).collect();
+                let conv_w = (0..widths.len()).map(|i| f(&format!("cnn_conv_w{i}"))).collect::<Result<Vec<_>>>()?;
+                let conv_b = (0..widths.len()).map(|i| f(&format!("cnn_conv_b{i}"))).collect::<Result<Vec<_>>>()?;
+                let [e, filters, max_chars, codes] = shape[..] else {
+                    return Err(Error::file(&weights, "the CNN's shape has not four numbers"));
+                };
+                let cnn = crate::cnn::Cnn::from_parts(
+                    vocab, e as usize, filters as usize, widths, max_chars as usize, codes as usize, f("cnn_emb")?, conv_w, conv_b, f("cnn_out_w")?, f("cnn_out_b")?,
                 );
-                match nn {
-                    Some(nn) if c == file.codes.len() => Some(nn),
-                    _ => return Err(Error::file(&weights, "the neural weights do not match the card")),
+                match cnn {
+                    Some(cnn) if codes as usize == file.codes.len() => Some(cnn),
+                    _ => return Err(Error::file(&weights, "the CNN weights do not match the card")),
                 }
             }
         };
         Ok(Model {
-            neural,
+            cnn,
             code_t: crate::model::transpose(&code_weights),
             polarity_t: crate::model::transpose(&polarity_weights),
             polarity: PolarityModel {

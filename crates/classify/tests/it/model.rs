@@ -1,6 +1,6 @@
 use super::{made_up, small_options, train_set};
 use vocwb_classify::calibrate::{ece, sigmoid};
-use vocwb_classify::neural::NeuralParams;
+use vocwb_classify::cnn::CnnParams;
 use vocwb_classify::{train, DecisionRule, Error, TrainEvent, TrainOptions};
 
 #[test]
@@ -82,14 +82,21 @@ fn training_reports_progress_and_can_be_cancelled() {
     })
     .unwrap();
     let stages: Vec<&str> = events.iter().map(|e| e.stage.as_str()).collect();
-    assert_eq!(stages, ["features", "fold", "fold", "fold", "final"]);
-    assert!(events[1..].iter().all(|e| e.val_f1.is_some() && e.loss.is_finite()));
-    let mut seen = 0;
-    let cancelled = train(&set, &small_options(), &mut |_| {
-        seen += 1;
-        seen < 2
-    });
-    assert!(matches!(cancelled, Err(Error::Cancelled)));
+    // The SVM folds, then one event per CNN epoch (3 fold models and the final one), then the end.
+    assert_eq!(stages[..4], ["features", "fold", "fold", "fold"]);
+    assert_eq!(stages.last(), Some(&"final"));
+    let cnn: Vec<&TrainEvent> = events.iter().filter(|e| e.stage == "cnn").collect();
+    assert_eq!(cnn.len() + 5, events.len());
+    assert!(cnn.len() >= 4, "every CNN reports its epochs: {}", cnn.len());
+    let total = events[0].epochs;
+    assert!(events[1..].windows(2).all(|w| w[0].epoch < w[1].epoch && w[1].epochs == total), "progress only moves forward");
+    assert_eq!(events.last().unwrap().epoch, total);
+    assert!(events[1..].iter().all(|e| e.loss.is_finite() && (e.stage == "cnn" || e.val_f1.is_some())));
+    // Cancelling in the SVM folds and in the CNN epochs.
+    for stop_at in ["fold", "cnn"] {
+        let cancelled = train(&set, &small_options(), &mut |e| e.stage != stop_at);
+        assert!(matches!(cancelled, Err(Error::Cancelled)), "cancel at {stop_at}");
+    }
 }
 
 #[test]
@@ -101,12 +108,12 @@ fn uncertainty_is_higher_for_off_topic_text() {
 }
 
 #[test]
-fn the_neural_model_learns_on_its_own() {
+fn the_cnn_learns_on_its_own() {
     let model = train(&train_set(made_up(240, 11)), &small_options(), &mut |_| true).unwrap();
-    assert!(model.neural().is_some(), "the default options train the candle model");
+    assert!(model.cnn().is_some(), "the default options train the candle CNN");
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
     for e in made_up(120, 12) {
-        let p = model.neural_probabilities(&e.text).unwrap();
+        let p = model.cnn_probabilities(&e.text).unwrap();
         for (c, code) in model.codes().iter().enumerate() {
             match (p[c] >= 0.5, e.labels.iter().any(|l| &l.0 == code)) {
                 (true, true) => tp += 1,
@@ -118,32 +125,32 @@ fn the_neural_model_learns_on_its_own() {
     }
     let f1 = 2.0 * tp as f64 / (2 * tp + fp + fn_) as f64;
     // Random guessing scores about 0.4 here.
-    assert!(f1 > 0.9, "neural code micro-F1 {f1}");
+    assert!(f1 > 0.9, "CNN code micro-F1 {f1}");
 }
 
 #[test]
-fn the_neural_model_is_seeded_and_saved() {
+fn the_cnn_is_seeded_and_saved() {
     let set = train_set(made_up(150, 13));
     let a = train(&set, &small_options(), &mut |_| true).unwrap();
     let b = train(&set, &small_options(), &mut |_| true).unwrap();
-    assert_eq!(a.neural(), b.neural());
+    assert_eq!(a.cnn(), b.cnn());
     let other = TrainOptions { seed: 7, ..small_options() };
     let c = train(&set, &other, &mut |_| true).unwrap();
-    assert_ne!(a.neural().unwrap().emb, c.neural().unwrap().emb, "another seed, other weights");
+    assert_ne!(a.cnn().unwrap().emb, c.cnn().unwrap().emb, "another seed, other weights");
     let dir = tempfile::tempdir().unwrap();
     a.save(dir.path()).unwrap();
     let loaded = vocwb_classify::Model::load(dir.path()).unwrap();
-    assert_eq!(a.neural(), loaded.neural());
+    assert_eq!(a.cnn(), loaded.cnn());
     let text = "动力很猛，后排太挤，";
-    assert_eq!(a.neural_probabilities(text), loaded.neural_probabilities(text));
+    assert_eq!(a.cnn_probabilities(text), loaded.cnn_probabilities(text));
     assert_eq!(a.predict(text), loaded.predict(text));
 }
 
 #[test]
-fn without_the_neural_model_the_svms_still_learn() {
-    let options = TrainOptions { neural: NeuralParams { enabled: false, ..NeuralParams::default() }, ..small_options() };
+fn without_the_cnn_the_svms_still_learn() {
+    let options = TrainOptions { cnn: CnnParams { enabled: false, ..CnnParams::default() }, ..small_options() };
     let model = train(&train_set(made_up(240, 1)), &options, &mut |_| true).unwrap();
-    assert!(model.neural().is_none());
+    assert!(model.cnn().is_none());
     let r = model.evaluate(&made_up(120, 99), DecisionRule::F1);
     assert!(r.code_micro_f1 > 0.95 && r.pair_micro_f1 > 0.85, "{} {}", r.code_micro_f1, r.pair_micro_f1);
 }

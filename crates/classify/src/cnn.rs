@@ -1,0 +1,415 @@
+//! A character CNN (TextCNN) over the verbatim's normalised characters: the part of the
+//! ensemble that reads word order, which the bags of n-grams behind the SVMs do not.
+//!
+//! Each character gets an embedding; filters of widths 1–4 slide over the text; each filter
+//! keeps its strongest window (max-pooling over time, then ReLU); one sigmoid output per code
+//! reads the pooled vector through dropout.
+//!
+//! Training uses candle twice: the convolution of a batch is one candle matmul per width, and
+//! the output layer with its loss runs through candle's autograd and AdamW. The convolution's
+//! gradient is written out by hand, because max-pooling sends each filter's gradient to a
+//! single window: that costs batch·filters·width·dim multiply-adds, where autograd would make
+//! a full pass back over every position (measured 14× slower on the dev set).
+//!
+//! Everything random (embeddings, filters, batch order, dropout) comes from one seeded ChaCha
+//! stream, so a seed gives the same model.
+
+use crate::features::normalise;
+use candle_core::{Device, Tensor, Var};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Settings of the CNN; saved in the model card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CnnParams {
+    pub enabled: bool,
+    /// Size of a character embedding.
+    pub embedding: usize,
+    /// Filters per width.
+    pub filters: usize,
+    /// Window widths in characters.
+    pub widths: Vec<usize>,
+    pub epochs: usize,
+    /// At least this many optimizer steps (more epochs on small sets).
+    pub min_steps: usize,
+    pub batch: usize,
+    /// Adam's learning rate at the start; it decays linearly to a tenth.
+    pub lr: f64,
+    pub weight_decay: f64,
+    /// Dropout on the pooled vector while training.
+    pub dropout: f32,
+    /// Characters read per verbatim (the rest is cut off).
+    pub max_chars: usize,
+    /// Characters seen fewer times in the training rows share the unknown embedding.
+    pub min_count: u32,
+}
+
+impl Default for CnnParams {
+    fn default() -> Self {
+        CnnParams {
+            enabled: true,
+            embedding: 64,
+            filters: 128,
+            widths: vec![1, 2, 3, 4],
+            epochs: 8,
+            min_steps: 150,
+            batch: 64,
+            lr: 0.003,
+            weight_decay: 0.01,
+            dropout: 0.5,
+            max_chars: 150,
+            min_count: 2,
+        }
+    }
+}
+
+/// A trained CNN: weights as plain row-major vectors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cnn {
+    /// Known characters, sorted; character `vocab[i]` has embedding row `i + 1` (row 0: unknown).
+    pub vocab: Vec<char>,
+    index: HashMap<char, u32>,
+    pub embedding: usize,
+    pub filters: usize,
+    pub widths: Vec<usize>,
+    pub max_chars: usize,
+    pub codes: usize,
+    /// `[vocab + 1, embedding]`
+    pub emb: Vec<f32>,
+    /// Per width `k`: filters `[filters, k · embedding]` and biases `[filters]`.
+    pub conv_w: Vec<Vec<f32>>,
+    pub conv_b: Vec<Vec<f32>>,
+    /// `[widths · filters, codes]`, `[codes]`
+    pub out_w: Vec<f32>,
+    pub out_b: Vec<f32>,
+}
+
+/// Pooled vectors of a batch and, for the backward pass, where each filter's maximum was.
+struct Pooled {
+    /// `[rows, widths · filters]`
+    value: Vec<f32>,
+    /// Start of the winning window per (row, width, filter).
+    arg: Vec<u32>,
+}
+
+/// Adam with decoupled weight decay over a slice of plain weights.
+struct Adam {
+    m: Vec<f32>,
+    v: Vec<f32>,
+}
+
+impl Adam {
+    fn new(n: usize) -> Adam {
+        Adam { m: vec![0.0; n], v: vec![0.0; n] }
+    }
+
+    fn step(&mut self, w: &mut [f32], g: &[f32], range: std::ops::Range<usize>, t: usize, lr: f32, wd: f32) {
+        let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+        let c1 = 1.0 / (1.0 - b1.powi(t as i32));
+        let c2 = 1.0 / (1.0 - b2.powi(t as i32));
+        for x in range {
+            let gi = g[x];
+            self.m[x] = b1 * self.m[x] + (1.0 - b1) * gi;
+            self.v[x] = b2 * self.v[x] + (1.0 - b2) * gi * gi;
+            w[x] = w[x] * (1.0 - lr * wd) - lr * (self.m[x] * c1) / ((self.v[x] * c2).sqrt() + eps);
+        }
+    }
+}
+
+fn uniform(rng: &mut ChaCha8Rng, n: usize, a: f32) -> Vec<f32> {
+    (0..n).map(|_| rng.random_range(-a..a)).collect()
+}
+
+/// The training rows' characters that occur at least `min_count` times, sorted.
+fn vocabulary(texts: &[Vec<char>], min_count: u32) -> Vec<char> {
+    let mut counts: HashMap<char, u32> = HashMap::new();
+    for t in texts {
+        for &c in t {
+            *counts.entry(c).or_default() += 1;
+        }
+    }
+    let mut vocab: Vec<char> = counts.into_iter().filter(|&(_, n)| n >= min_count.max(1)).map(|(c, _)| c).collect();
+    vocab.sort_unstable();
+    vocab
+}
+
+fn index_of(vocab: &[char]) -> HashMap<char, u32> {
+    vocab.iter().enumerate().map(|(i, &c)| (c, i as u32 + 1)).collect()
+}
+
+/// The characters the CNN reads from a text.
+pub fn chars_of(text: &str, max_chars: usize) -> Vec<char> {
+    let mut c = normalise(text);
+    c.truncate(max_chars);
+    c
+}
+
+/// Epochs a training on `rows` texts runs: `epochs`, or more to reach `min_steps` steps.
+pub fn epochs_for(rows: usize, params: &CnnParams) -> usize {
+    let per_epoch = rows.div_ceil(params.batch.max(1)).max(1);
+    params.epochs.max(params.min_steps.div_ceil(per_epoch))
+}
+
+/// Keeps candle's matmuls on the calling thread. Its worker pool spins while it waits for its
+/// threads; the CNNs of the cross-fitting folds already train side by side, one per core, so
+/// more threads per matmul only cost. A value the user set is kept. Runs before candle's pool
+/// is first created.
+pub(crate) fn single_threaded_candle() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
+            std::env::set_var("CANDLE_NUM_THREADS", "1");
+        }
+    });
+}
+
+/// Trains on normalised texts (see [`chars_of`]) and their code targets. `on_epoch` gets the
+/// epoch just finished and its mean loss, and returns `false` to stop (the result is then `None`).
+pub fn train(
+    texts: &[Vec<char>],
+    targets: &[Vec<usize>],
+    codes: usize,
+    params: &CnnParams,
+    seed: u64,
+    on_epoch: &dyn Fn(usize, f64) -> bool,
+) -> candle_core::Result<Option<Cnn>> {
+    let vocab = vocabulary(texts, params.min_count);
+    let index = index_of(&vocab);
+    let (e, f) = (params.embedding.max(1), params.filters.max(1));
+    let widths: Vec<usize> = params.widths.iter().copied().filter(|&k| k > 0).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let h = widths.len() * f;
+    let mut cnn = Cnn {
+        index,
+        embedding: e,
+        filters: f,
+        max_chars: params.max_chars,
+        codes,
+        emb: uniform(&mut rng, (vocab.len() + 1) * e, 1.0),
+        conv_w: widths.iter().map(|&k| uniform(&mut rng, f * k * e, (1.0 / (k * e) as f32).sqrt())).collect(),
+        conv_b: widths.iter().map(|_| vec![0f32; f]).collect(),
+        out_w: Vec::new(),
+        out_b: Vec::new(),
+        widths,
+        vocab,
+    };
+    let dev = Device::Cpu;
+    let out_w = Var::from_vec(uniform(&mut rng, h * codes, (1.0 / h as f32).sqrt()), (h, codes), &dev)?;
+    let out_b = Var::from_vec(vec![-1.0f32; codes], codes, &dev)?;
+    let mut opt = AdamW::new(vec![out_w.clone(), out_b.clone()], ParamsAdamW { lr: params.lr, weight_decay: params.weight_decay, ..ParamsAdamW::default() })?;
+    let encoded: Vec<Vec<u32>> = texts.iter().map(|t| cnn.encode(t)).collect();
+    let mut adam_emb = Adam::new(cnn.emb.len());
+    let mut adam_w: Vec<Adam> = cnn.conv_w.iter().map(|w| Adam::new(w.len())).collect();
+    let mut adam_b: Vec<Adam> = cnn.conv_b.iter().map(|b| Adam::new(b.len())).collect();
+    let mut g_emb = vec![0f32; cnn.emb.len()];
+    let mut touched = vec![false; cnn.vocab.len() + 1];
+    let batch = params.batch.max(1);
+    let per_epoch = texts.len().div_ceil(batch).max(1);
+    let epochs = epochs_for(texts.len(), params);
+    let steps = epochs * per_epoch;
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    let mut step = 0usize;
+    let wd = params.weight_decay as f32;
+    for epoch in 0..epochs {
+        order.shuffle(&mut rng);
+        let mut total = 0.0;
+        for chunk in order.chunks(batch) {
+            let lr = params.lr * (1.0 - 0.9 * step as f64 / steps.max(1) as f64);
+            opt.set_learning_rate(lr);
+            step += 1;
+            let n = chunk.len();
+            let rows: Vec<&[u32]> = chunk.iter().map(|&i| encoded[i].as_slice()).collect();
+            let pooled = cnn.pool(&rows)?;
+            let keep = 1.0 / (1.0 - params.dropout.clamp(0.0, 0.9));
+            let mask: Vec<f32> = (0..n * h).map(|_| if rng.random::<f32>() < params.dropout { 0.0 } else { keep }).collect();
+            let pv = Var::from_vec(pooled.value.clone(), (n, h), &dev)?;
+            let mask = Tensor::from_vec(mask, (n, h), &dev)?;
+            let z = (pv.as_tensor() * &mask)?.matmul(out_w.as_tensor())?.broadcast_add(out_b.as_tensor())?;
+            let mut y = vec![0f32; n * codes];
+            for (b, &i) in chunk.iter().enumerate() {
+                for &c in &targets[i] {
+                    y[b * codes + c] = 1.0;
+                }
+            }
+            let y = Tensor::from_vec(y, (n, codes), &dev)?;
+            // Stable BCE with logits: relu(z) - z·y + ln(1 + e^-|z|), summed over codes.
+            let bce = ((z.relu()? - (&z * &y)?)? + z.abs()?.neg()?.exp()?.affine(1.0, 1.0)?.log()?)?;
+            let loss = (bce.sum_all()? / n as f64)?;
+            total += loss.to_scalar::<f32>()? as f64 * n as f64;
+            let grads = loss.backward()?;
+            opt.step(&grads)?;
+            let Some(g_pooled) = grads.get(pv.as_tensor()) else { continue };
+            let g_pooled = g_pooled.flatten_all()?.to_vec1::<f32>()?;
+            // The convolution's backward pass, through each filter's winning window only.
+            let mut g_w: Vec<Vec<f32>> = cnn.conv_w.iter().map(|w| vec![0f32; w.len()]).collect();
+            let mut g_b: Vec<Vec<f32>> = cnn.conv_b.iter().map(|b| vec![0f32; b.len()]).collect();
+            let mut used: Vec<usize> = Vec::new();
+            let nw = cnn.widths.len();
+            for (b, row) in rows.iter().enumerate() {
+                for (wi, &k) in cnn.widths.iter().enumerate() {
+                    let ke = k * e;
+                    for fi in 0..f {
+                        let o = (b * nw + wi) * f + fi;
+                        let g = g_pooled[o];
+                        if pooled.value[o] <= 0.0 || g == 0.0 {
+                            continue;
+                        }
+                        let t = pooled.arg[o] as usize;
+                        g_b[wi][fi] += g;
+                        for j in 0..k.min(row.len() - t) {
+                            let c = row[t + j] as usize;
+                            if !touched[c] {
+                                touched[c] = true;
+                                used.push(c);
+                            }
+                            let at = fi * ke + j * e;
+                            let w = &cnn.conv_w[wi][at..at + e];
+                            let x = &cnn.emb[c * e..(c + 1) * e];
+                            let gw = &mut g_w[wi][at..at + e];
+                            let gx = &mut g_emb[c * e..(c + 1) * e];
+                            for d in 0..e {
+                                gw[d] += g * x[d];
+                                gx[d] += g * w[d];
+                            }
+                        }
+                    }
+                }
+            }
+            let lr = lr as f32;
+            for wi in 0..nw {
+                let len = cnn.conv_w[wi].len();
+                adam_w[wi].step(&mut cnn.conv_w[wi], &g_w[wi], 0..len, step, lr, wd);
+                adam_b[wi].step(&mut cnn.conv_b[wi], &g_b[wi], 0..f, step, lr, 0.0);
+            }
+            // Only the characters in this batch move (as sparse Adam does).
+            for &c in &used {
+                adam_emb.step(&mut cnn.emb, &g_emb, c * e..(c + 1) * e, step, lr, 0.0);
+                g_emb[c * e..(c + 1) * e].iter_mut().for_each(|x| *x = 0.0);
+                touched[c] = false;
+            }
+        }
+        if !on_epoch(epoch + 1, total / texts.len().max(1) as f64) {
+            return Ok(None);
+        }
+    }
+    cnn.out_w = out_w.as_tensor().flatten_all()?.to_vec1::<f32>()?;
+    cnn.out_b = out_b.as_tensor().to_vec1::<f32>()?;
+    Ok(Some(cnn))
+}
+
+impl Cnn {
+    /// Rebuilds a model from saved weights; `None` if the sizes do not fit together.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_parts(
+        vocab: Vec<char>,
+        embedding: usize,
+        filters: usize,
+        widths: Vec<usize>,
+        max_chars: usize,
+        codes: usize,
+        emb: Vec<f32>,
+        conv_w: Vec<Vec<f32>>,
+        conv_b: Vec<Vec<f32>>,
+        out_w: Vec<f32>,
+        out_b: Vec<f32>,
+    ) -> Option<Cnn> {
+        let fits = emb.len() == (vocab.len() + 1) * embedding
+            && conv_w.len() == widths.len()
+            && conv_b.len() == widths.len()
+            && widths.iter().zip(&conv_w).all(|(&k, w)| w.len() == filters * k * embedding)
+            && conv_b.iter().all(|b| b.len() == filters)
+            && out_w.len() == widths.len() * filters * codes
+            && out_b.len() == codes;
+        fits.then(|| Cnn { index: index_of(&vocab), vocab, embedding, filters, widths, max_chars, codes, emb, conv_w, conv_b, out_w, out_b })
+    }
+
+    fn encode(&self, chars: &[char]) -> Vec<u32> {
+        chars.iter().take(self.max_chars).map(|c| self.index.get(c).copied().unwrap_or(0)).collect()
+    }
+
+    /// Max-pooled filter responses of a batch of encoded texts.
+    fn pool(&self, rows: &[&[u32]]) -> candle_core::Result<Pooled> {
+        let (e, f, nw) = (self.embedding, self.filters, self.widths.len());
+        let positions: usize = rows.iter().map(|r| r.len()).sum();
+        let mut value = vec![0f32; rows.len() * nw * f];
+        let mut arg = vec![0u32; rows.len() * nw * f];
+        if positions == 0 {
+            return Ok(Pooled { value, arg });
+        }
+        for (wi, &k) in self.widths.iter().enumerate() {
+            let ke = k * e;
+            // One row per window start: the embeddings of its k characters (zeros past the end).
+            let mut x = vec![0f32; positions * ke];
+            let mut p = 0;
+            for r in rows {
+                for t in 0..r.len() {
+                    for j in 0..k.min(r.len() - t) {
+                        let c = r[t + j] as usize;
+                        x[p * ke + j * e..p * ke + (j + 1) * e].copy_from_slice(&self.emb[c * e..(c + 1) * e]);
+                    }
+                    p += 1;
+                }
+            }
+            let x = Tensor::from_vec(x, (positions, ke), &Device::Cpu)?;
+            let w = Tensor::from_slice(&self.conv_w[wi], (f, ke), &Device::Cpu)?;
+            let conv = x.matmul(&w.t()?)?.flatten_all()?.to_vec1::<f32>()?;
+            let mut p = 0;
+            for (b, r) in rows.iter().enumerate() {
+                if r.is_empty() {
+                    continue;
+                }
+                for fi in 0..f {
+                    let (mut best, mut at) = (f32::NEG_INFINITY, 0u32);
+                    for t in 0..r.len() {
+                        let v = conv[(p + t) * f + fi];
+                        if v > best {
+                            best = v;
+                            at = t as u32;
+                        }
+                    }
+                    let o = (b * nw + wi) * f + fi;
+                    value[o] = (best + self.conv_b[wi][fi]).max(0.0);
+                    arg[o] = at;
+                }
+                p += r.len();
+            }
+        }
+        Ok(Pooled { value, arg })
+    }
+
+    /// Code logits of a text.
+    pub fn logits(&self, text: &str) -> Vec<f32> {
+        self.logits_many(&[text]).pop().expect("one text, one row")
+    }
+
+    /// Code logits of several texts, in order. One matmul per width covers them all, which
+    /// is several times faster than a text at a time.
+    pub fn logits_many(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        let rows: Vec<Vec<u32>> = texts.iter().map(|t| self.encode(&chars_of(t, self.max_chars))).collect();
+        let refs: Vec<&[u32]> = rows.iter().map(Vec::as_slice).collect();
+        // The tensors are built here with matching shapes; a failure would be a bug.
+        let pooled = self.pool(&refs).expect("CNN forward pass on CPU tensors");
+        let h = self.widths.len() * self.filters;
+        pooled
+            .value
+            .chunks(h.max(1))
+            .take(texts.len())
+            .map(|p| {
+                let mut z = self.out_b.clone();
+                for (j, &v) in p.iter().enumerate() {
+                    if v != 0.0 {
+                        for (zc, w) in z.iter_mut().zip(&self.out_w[j * self.codes..(j + 1) * self.codes]) {
+                            *zc += v * w;
+                        }
+                    }
+                }
+                z
+            })
+            .collect()
+    }
+}
