@@ -5,8 +5,8 @@
 //! keeps its strongest window (max-pooling over time, then ReLU); one sigmoid output per code
 //! reads the pooled vector through dropout.
 //!
-//! Training uses candle twice: the convolution of a batch is one candle matmul per width, and
-//! the output layer with its loss runs through candle's autograd and AdamW. The convolution's
+//! Training uses candle twice: the convolution of a batch is one candle matmul (characters ×
+//! filter slices), and the output layer with its loss runs through candle's autograd and AdamW. The convolution's
 //! gradient is written out by hand, because max-pooling sends each filter's gradient to a
 //! single window: that costs batch·filters·width·dim multiply-adds, where autograd would make
 //! a full pass back over every position (measured 14× slower on the dev set).
@@ -333,50 +333,85 @@ impl Cnn {
     }
 
     /// Max-pooled filter responses of a batch of encoded texts.
+    ///
+    /// A filter's response to a window is the sum over its offsets of that offset's weights
+    /// times the character there. So each distinct character of the batch is multiplied with
+    /// every (width, offset) slice of the filters once, in one matmul, and a window's response
+    /// is a sum of k looked-up rows. A batch has far fewer distinct characters than windows,
+    /// which makes this about five times cheaper than a matmul over every window.
     fn pool(&self, rows: &[&[u32]]) -> candle_core::Result<Pooled> {
         let (e, f, nw) = (self.embedding, self.filters, self.widths.len());
-        let positions: usize = rows.iter().map(|r| r.len()).sum();
         let mut value = vec![0f32; rows.len() * nw * f];
         let mut arg = vec![0u32; rows.len() * nw * f];
-        if positions == 0 {
+        // Distinct characters of the batch, numbered in order of first use.
+        let mut local: HashMap<u32, u32> = HashMap::new();
+        let mut chars: Vec<u32> = Vec::new();
+        let rows_local: Vec<Vec<u32>> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|&c| {
+                        *local.entry(c).or_insert_with(|| {
+                            chars.push(c);
+                            chars.len() as u32 - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        if chars.is_empty() {
             return Ok(Pooled { value, arg });
         }
+        // Filter slices as rows: (width, offset, filter) → the `e` weights of that offset.
+        let mut col_of = Vec::with_capacity(nw);
+        let mut slices: Vec<f32> = Vec::new();
         for (wi, &k) in self.widths.iter().enumerate() {
-            let ke = k * e;
-            // One row per window start: the embeddings of its k characters (zeros past the end).
-            let mut x = vec![0f32; positions * ke];
-            let mut p = 0;
-            for r in rows {
-                for t in 0..r.len() {
-                    for j in 0..k.min(r.len() - t) {
-                        let c = r[t + j] as usize;
-                        x[p * ke + j * e..p * ke + (j + 1) * e].copy_from_slice(&self.emb[c * e..(c + 1) * e]);
-                    }
-                    p += 1;
+            col_of.push(slices.len() / e);
+            for j in 0..k {
+                for fi in 0..f {
+                    let at = fi * k * e + j * e;
+                    slices.extend_from_slice(&self.conv_w[wi][at..at + e]);
                 }
             }
-            let x = Tensor::from_vec(x, (positions, ke), &Device::Cpu)?;
-            let w = Tensor::from_slice(&self.conv_w[wi], (f, ke), &Device::Cpu)?;
-            let conv = x.matmul(&w.t()?)?.flatten_all()?.to_vec1::<f32>()?;
-            let mut p = 0;
-            for (b, r) in rows.iter().enumerate() {
-                if r.is_empty() {
-                    continue;
-                }
-                for fi in 0..f {
-                    let (mut best, mut at) = (f32::NEG_INFINITY, 0u32);
-                    for t in 0..r.len() {
-                        let v = conv[(p + t) * f + fi];
-                        if v > best {
-                            best = v;
-                            at = t as u32;
+        }
+        let cols = slices.len() / e;
+        let mut x = Vec::with_capacity(chars.len() * e);
+        for &c in &chars {
+            x.extend_from_slice(&self.emb[c as usize * e..(c as usize + 1) * e]);
+        }
+        let x = Tensor::from_vec(x, (chars.len(), e), &Device::Cpu)?;
+        let w = Tensor::from_vec(slices, (cols, e), &Device::Cpu)?;
+        let proj = x.matmul(&w.t()?)?.flatten_all()?.to_vec1::<f32>()?;
+        let mut acc = vec![0f32; f];
+        let mut best = vec![0f32; f];
+        for (b, r) in rows_local.iter().enumerate() {
+            for (wi, &k) in self.widths.iter().enumerate() {
+                best.iter_mut().for_each(|v| *v = f32::NEG_INFINITY);
+                let at = &mut arg[(b * nw + wi) * f..(b * nw + wi + 1) * f];
+                for t in 0..r.len() {
+                    let row = |j: usize| {
+                        let start = r[t + j] as usize * cols + col_of[wi] + j * f;
+                        &proj[start..start + f]
+                    };
+                    acc.copy_from_slice(row(0));
+                    for j in 1..k.min(r.len() - t) {
+                        for (a, v) in acc.iter_mut().zip(row(j)) {
+                            *a += v;
                         }
                     }
-                    let o = (b * nw + wi) * f + fi;
-                    value[o] = (best + self.conv_b[wi][fi]).max(0.0);
-                    arg[o] = at;
+                    for fi in 0..f {
+                        if acc[fi] > best[fi] {
+                            best[fi] = acc[fi];
+                            at[fi] = t as u32;
+                        }
+                    }
                 }
-                p += r.len();
+                if !r.is_empty() {
+                    let out = &mut value[(b * nw + wi) * f..(b * nw + wi + 1) * f];
+                    for fi in 0..f {
+                        out[fi] = (best[fi] + self.conv_b[wi][fi]).max(0.0);
+                    }
+                }
             }
         }
         Ok(Pooled { value, arg })

@@ -8,14 +8,14 @@ use vocwb_engine::import::{import_path, ImportOptions};
 use vocwb_engine::{model, Project, Silent};
 use vocwb_types::Channel;
 
-/// A project on the shipped frame with 240 made-up labelled verbatims and 60 unlabelled ones.
-fn labelled_project(dir: &Path, work: &Path) {
+/// A project on the shipped frame with `rows` made-up labelled verbatims and 60 unlabelled ones.
+fn labelled_project(dir: &Path, work: &Path, rows: usize) {
     let mut project = Project::init(dir).unwrap();
     let frame_dir = vocwb_e2e::assets_dir().join("../codeframes/auto");
     let (frame, lexicon) = read_shipped(&frame_dir).unwrap();
     project.adopt_frame(&frame, lexicon.as_ref()).unwrap();
     let labelled = work.join("labelled.csv");
-    model::write_synthetic_labels(&labelled, 240, 7).unwrap();
+    model::write_synthetic_labels(&labelled, rows, 7).unwrap();
     project.import_labels(&labelled, Channel::Public, "seed-coder").unwrap();
     // Unlabelled: the same kind of text from another seed, without its labels.
     let other = work.join("other.csv");
@@ -35,7 +35,7 @@ fn labelled_project(dir: &Path, work: &Path) {
 async fn train_shows_counts_trains_with_progress_and_autocodes() {
     let home = Home::new();
     let dir = home.work("trainproj");
-    labelled_project(&dir, &home.work(""));
+    labelled_project(&dir, &home.work(""), 240);
     let app = App::launch(&home, &[dir.to_str().unwrap()]).await;
     find::id(&app, "page-overview").await;
     action::click(&app, "nav-train").await;
@@ -89,5 +89,37 @@ async fn train_shows_counts_trains_with_progress_and_autocodes() {
     action::click(&app, "lang-toggle").await;
     check::text_contains(&app, "train-summary", "verbatims labelled").await;
     app.screenshot("33-train-autocoded-en").await;
+    app.close().await;
+}
+
+/// Cancelling a run leaves the active model as it was: no new model is stored or shown.
+#[tokio::test]
+async fn cancelling_a_training_keeps_the_active_model() {
+    let home = Home::new();
+    let dir = home.work("cancelproj");
+    // Enough rows that a run lasts several seconds, so the cancel lands while it runs.
+    labelled_project(&dir, &home.work(""), 3000);
+    let before = {
+        let mut project = Project::open(&dir).unwrap();
+        model::train(&mut project, &model::Options::default(), false, &Silent).unwrap().model_id
+    };
+    let app = App::launch(&home, &[dir.to_str().unwrap()]).await;
+    find::id(&app, "page-overview").await;
+    action::click(&app, "nav-train").await;
+    find::id(&app, "page-train").await;
+    check::text(&app, "model-id", &before).await;
+
+    action::click(&app, "train-run").await;
+    find::id(&app, "train-running").await;
+    action::click(&app, "train-cancel").await;
+    find::id(&app, "train-cancelled").await;
+    app.screenshot("34-train-cancelled-zh").await;
+    check::text(&app, "model-id", &before).await;
+    let project = Project::open(&dir).unwrap();
+    assert_eq!(model::active_model(&project).unwrap().expect("still active").id, before);
+    assert_eq!(model::models(&project).unwrap().len(), 1, "the cancelled run stored no model");
+    // Nothing half-written is left in the models folder either.
+    let entries = std::fs::read_dir(project.derived_dir().join("models")).unwrap().count();
+    assert_eq!(entries, 1);
     app.close().await;
 }
