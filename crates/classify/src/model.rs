@@ -1,5 +1,6 @@
-//! The classifier: one calibrated linear SVM per code over char and word TF-IDF features,
-//! then an aspect-conditioned polarity model for each predicted code.
+//! The classifier: per code, a linear SVM over char and word TF-IDF features and a character
+//! CNN's logit, combined by a calibration; then an aspect-conditioned polarity model for each
+//! predicted code.
 //!
 //! Training cross-fits: the training set is split into folds, each fold is scored by models
 //! trained on the others, and those out-of-fold scores fit the calibration, the thresholds and
