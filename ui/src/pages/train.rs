@@ -57,6 +57,10 @@ enum W {
     Predicted,
     AutocodeDone,
     NotDone,
+    StageFeatures,
+    StageFolds,
+    StageCnn,
+    StageFinal,
 }
 
 impl Words for W {
@@ -107,6 +111,10 @@ impl Words for W {
             Predicted => ("已有预测的原话", "Verbatims with predictions"),
             AutocodeDone => ("自动编码完成：", "Auto-coding done:"),
             NotDone => ("未完成：", "Not done:"),
+            StageFeatures => ("提取特征", "Extracting features"),
+            StageFolds => ("交叉验证 SVM", "Cross-validating the SVMs"),
+            StageCnn => ("训练字符 CNN", "Training the character CNN"),
+            StageFinal => ("最终模型", "Final model"),
         }
     }
 }
@@ -252,6 +260,18 @@ fn LabelCounts(st: TrainState) -> impl IntoView {
     }
 }
 
+/// The training stage an engine progress message starts with ("cnn 12/294: …"), in the
+/// screen's words; other messages are shown as they are.
+fn stage_of(message: &str) -> Option<W> {
+    match message.split_whitespace().next()? {
+        "features" => Some(W::StageFeatures),
+        "fold" => Some(W::StageFolds),
+        "cnn" => Some(W::StageCnn),
+        "final" => Some(W::StageFinal),
+        _ => None,
+    }
+}
+
 /// The live progress of the running job (events of its phase only).
 #[component]
 fn Running(phase: &'static str, label: W) -> impl IntoView {
@@ -270,7 +290,7 @@ fn Running(phase: &'static str, label: W) -> impl IntoView {
                 <span class="progress-text" id=format!("{phase}-progress-text") aria-live="polite">
                     {move || store.tr(label)} " "
                     {move || fraction().map(|f| format!("{:.0}%", f * 100.0)).unwrap_or_default()} " "
-                    {move || event().and_then(|e| e.message).unwrap_or_default()}
+                    {move || event().and_then(|e| e.message).map(|m| stage_of(&m).map_or(m, |w| store.tr(w).to_string())).unwrap_or_default()}
                 </span>
             </div>
             <button type="button" class="secondary" id=format!("{phase}-cancel") on:click=on_cancel>{move || store.tr(W::Cancel)}</button>
