@@ -253,14 +253,14 @@ pub fn train(
             for (b, row) in rows.iter().enumerate() {
                 for (wi, &k) in cnn.widths.iter().enumerate() {
                     let ke = k * e;
-                    for fi in 0..f {
+                    for (fi, gb) in g_b[wi].iter_mut().enumerate() {
                         let o = (b * nw + wi) * f + fi;
                         let g = g_pooled[o];
                         if pooled.value[o] <= 0.0 || g == 0.0 {
                             continue;
                         }
                         let t = pooled.arg[o] as usize;
-                        g_b[wi][fi] += g;
+                        *gb += g;
                         for j in 0..k.min(row.len() - t) {
                             let c = row[t + j] as usize;
                             if !touched[c] {

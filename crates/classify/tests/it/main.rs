@@ -9,7 +9,9 @@ use vocwb_types::Polarity;
 /// Three codes, each with aspect words and polarity phrases; one or two codes per verbatim,
 /// filler clauses around them, and a few neutral questions.
 pub fn made_up(n: usize, seed: u64) -> Vec<Example> {
-    const CODES: &[(&str, &[&str], &[&str], &[&str])] = &[
+    /// (code, aspect words, pain phrases, delight phrases)
+    type MadeUpCode = (&'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
+    const CODES: &[MadeUpCode] = &[
         ("power", &["动力", "加速", "发动机"], &["太肉了", "没劲", "很弱"], &["很猛", "推背感强", "超车轻松"]),
         ("price", &["价格", "落地价", "优惠"], &["太贵了", "不值", "坑人"], &["实惠", "便宜", "划算"]),
         ("space", &["后排", "空间", "后备箱"], &["太挤", "偏小", "局促"], &["宽敞", "很大", "够用"]),
