@@ -43,7 +43,8 @@ pub struct CnnParams {
     pub weight_decay: f64,
     /// Dropout on the pooled vector while training.
     pub dropout: f32,
-    /// Characters read per verbatim (the rest is cut off).
+    /// Characters read per verbatim; the rest is cut off. Max-pooling takes any length, so this
+    /// only bounds the cost of a pathological input: a long call transcript is read whole.
     pub max_chars: usize,
     /// Characters seen fewer times in the training rows share the unknown embedding.
     pub min_count: u32,
@@ -62,7 +63,7 @@ impl Default for CnnParams {
             lr: 0.003,
             weight_decay: 0.01,
             dropout: 0.5,
-            max_chars: 150,
+            max_chars: 3000,
             min_count: 2,
         }
     }
