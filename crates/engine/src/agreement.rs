@@ -233,10 +233,13 @@ impl Project {
     }
 }
 
+/// Per (verbatim, code): who adjudicated and what (`Some(polarity)`: the code applies;
+/// `None`: it does not).
+pub type Adjudications = BTreeMap<(i64, String), (String, Option<Polarity>)>;
+
 impl Project {
-    /// The latest adjudication of each (verbatim, code): who decided and what
-    /// (`Some(polarity)`: the code applies; `None`: it does not).
-    pub fn adjudications(&self) -> Result<BTreeMap<(i64, String), (String, Option<Polarity>)>> {
+    /// The latest adjudication of each (verbatim, code).
+    pub fn adjudications(&self) -> Result<Adjudications> {
         let mut st = self.conn.prepare(
             "SELECT e.verbatim_id, e.code_id, e.action, e.polarity, c.name FROM label_event e JOIN coder c ON c.id = e.coder_id
              WHERE e.source = 'adjudicated'

@@ -438,7 +438,9 @@ pub struct TrainBench {
     pub peak_rss_mb: f64,
 }
 
-const BENCH_TOPICS: &[(&str, &[&str], &[&str], &[&str])] = &[
+/// (topic, aspect words, pain phrases, delight phrases)
+type BenchTopic = (&'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
+const BENCH_TOPICS: &[BenchTopic] = &[
     ("动力", &["动力", "加速", "提速", "发动机"], &["很弱", "肉得很", "有点顿挫"], &["很足", "推背感强", "超车轻松"]),
     ("价格", &["价格", "落地价", "优惠"], &["太贵了", "不值这个价"], &["很实惠", "性价比高"]),
     ("油耗", &["油耗", "百公里油耗"], &["偏高", "太高了"], &["很低", "省油"]),

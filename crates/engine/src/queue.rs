@@ -179,9 +179,8 @@ impl Project {
 
     /// A verbatim with its document, surrounding turns and current labels.
     pub fn verbatim_view(&self, verbatim_id: i64) -> Result<VerbatimView> {
-        let (document, text, speaker, external_id, channel, date, dealer, model, nps): (
-            i64, String, String, String, String, Option<String>, Option<String>, Option<String>, Option<i64>,
-        ) = self
+        type Row = (i64, String, String, String, String, Option<String>, Option<String>, Option<String>, Option<i64>);
+        let (document, text, speaker, external_id, channel, date, dealer, model, nps): Row = self
             .conn
             .query_row(
                 "SELECT d.id, v.text, v.speaker, d.external_id, d.channel, d.date, d.dealer, d.vehicle_model, d.nps

@@ -30,8 +30,11 @@ fn code_search(project: &Project) -> Result<Arc<CodeSearch>, ErrorInfo> {
     Ok(cached_frame(project)?.0)
 }
 
+/// The code search and the labelling frame (with its version).
+type FrameCache = (Arc<CodeSearch>, Arc<(i64, Frame)>);
+
 /// The code search and the labelling frame, read again only when they changed.
-fn cached_frame(project: &Project) -> Result<(Arc<CodeSearch>, Arc<(i64, Frame)>), ErrorInfo> {
+fn cached_frame(project: &Project) -> Result<FrameCache, ErrorInfo> {
     let latest = vocwb_engine::frame::store::latest_version(project.connection()).map_err(engine_error)?;
     let mut cache = CODE_SEARCH.lock().map_err(|_| poisoned())?;
     if let Some(c) = cache.as_ref() {

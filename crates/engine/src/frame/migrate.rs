@@ -39,6 +39,9 @@ fn follow(code: &str, ops: &[FrameOp]) -> Outcome {
     Outcome::Carried { code: at, via }
 }
 
+/// An open review-queue item: (verbatim id, old code id, reason, candidate code ids).
+pub type ReviewItem = (i64, String, String, Vec<String>);
+
 impl Project {
     /// Migrates every current label made under an older version to version `to` (default: the latest).
     pub fn migrate_labels(&mut self, to: Option<i64>) -> Result<MigrationReport> {
@@ -57,7 +60,9 @@ impl Project {
                 ops_by_version.entry(v).or_default().push(op);
             }
         }
-        let labels: Vec<(i64, String, Option<String>, i64, Option<i64>, Option<i64>, Option<i64>)> = {
+        // (verbatim, code, polarity, coder, frame version, span start, span end)
+        type LabelRow = (i64, String, Option<String>, i64, Option<i64>, Option<i64>, Option<i64>);
+        let labels: Vec<LabelRow> = {
             let mut st = tx.prepare(
                 "SELECT verbatim_id, code_id, polarity, coder_id, frame_version, span_start, span_end
                  FROM current_label WHERE frame_version IS NULL OR frame_version < ?1 ORDER BY id",
@@ -112,8 +117,8 @@ impl Project {
         Ok(report)
     }
 
-    /// Open items of the review queue: (verbatim id, old code id, reason, candidate code ids).
-    pub fn review_queue(&self) -> Result<Vec<(i64, String, String, Vec<String>)>> {
+    /// Open items of the review queue.
+    pub fn review_queue(&self) -> Result<Vec<ReviewItem>> {
         let mut st = self.conn.prepare(
             "SELECT verbatim_id, code_id, reason, candidates FROM review_queue WHERE resolved_at IS NULL ORDER BY id",
         )?;
