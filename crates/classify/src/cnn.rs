@@ -1,7 +1,9 @@
-//! A character CNN (TextCNN) over the verbatim's normalised characters: the part of the
-//! ensemble that reads word order, which the bags of n-grams behind the SVMs do not.
+//! A TextCNN over a sequence of units: the part of the ensemble that reads word order, which
+//! the bags of n-grams behind the SVMs do not. The model trains two of them, one over the
+//! verbatim's normalised characters and one over its jieba words (the featurizer's word ids);
+//! a unit is a `u32` either way (a character's code point, a word's feature id).
 //!
-//! Each character gets an embedding; filters of widths 1–4 slide over the text; each filter
+//! Each unit gets an embedding; filters of several widths slide over the text; each filter
 //! keeps its strongest window (max-pooling over time, then ReLU); one sigmoid output per code
 //! reads the pooled vector through dropout.
 //!
@@ -43,10 +45,11 @@ pub struct CnnParams {
     pub weight_decay: f64,
     /// Dropout on the pooled vector while training.
     pub dropout: f32,
-    /// Characters read per verbatim; the rest is cut off. Max-pooling takes any length, so this
+    /// Units read per verbatim; the rest is cut off. Max-pooling takes any length, so this
     /// only bounds the cost of a pathological input: a long call transcript is read whole.
-    pub max_chars: usize,
-    /// Characters seen fewer times in the training rows share the unknown embedding.
+    #[serde(alias = "max_chars")]
+    pub max_units: usize,
+    /// Units seen fewer times in the training rows share the unknown embedding.
     pub min_count: u32,
 }
 
@@ -63,22 +66,29 @@ impl Default for CnnParams {
             lr: 0.003,
             weight_decay: 0.01,
             dropout: 0.5,
-            max_chars: 3000,
+            max_units: 3000,
             min_count: 2,
         }
+    }
+}
+
+impl CnnParams {
+    /// The word CNN's defaults: words are longer units than characters, so narrower windows.
+    pub fn words() -> CnnParams {
+        CnnParams { widths: vec![1, 2, 3], ..CnnParams::default() }
     }
 }
 
 /// A trained CNN: weights as plain row-major vectors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cnn {
-    /// Known characters, sorted; character `vocab[i]` has embedding row `i + 1` (row 0: unknown).
-    pub vocab: Vec<char>,
-    index: HashMap<char, u32>,
+    /// Known units, sorted; unit `vocab[i]` has embedding row `i + 1` (row 0: unknown).
+    pub vocab: Vec<u32>,
+    index: HashMap<u32, u32>,
     pub embedding: usize,
     pub filters: usize,
     pub widths: Vec<usize>,
-    pub max_chars: usize,
+    pub max_units: usize,
     pub codes: usize,
     /// `[vocab + 1, embedding]`
     pub emb: Vec<f32>,
@@ -126,28 +136,26 @@ fn uniform(rng: &mut ChaCha8Rng, n: usize, a: f32) -> Vec<f32> {
     (0..n).map(|_| rng.random_range(-a..a)).collect()
 }
 
-/// The training rows' characters that occur at least `min_count` times, sorted.
-fn vocabulary(texts: &[Vec<char>], min_count: u32) -> Vec<char> {
-    let mut counts: HashMap<char, u32> = HashMap::new();
+/// The training rows' units that occur at least `min_count` times, sorted.
+fn vocabulary(texts: &[Vec<u32>], min_count: u32) -> Vec<u32> {
+    let mut counts: HashMap<u32, u32> = HashMap::new();
     for t in texts {
         for &c in t {
             *counts.entry(c).or_default() += 1;
         }
     }
-    let mut vocab: Vec<char> = counts.into_iter().filter(|&(_, n)| n >= min_count.max(1)).map(|(c, _)| c).collect();
+    let mut vocab: Vec<u32> = counts.into_iter().filter(|&(_, n)| n >= min_count.max(1)).map(|(c, _)| c).collect();
     vocab.sort_unstable();
     vocab
 }
 
-fn index_of(vocab: &[char]) -> HashMap<char, u32> {
+fn index_of(vocab: &[u32]) -> HashMap<u32, u32> {
     vocab.iter().enumerate().map(|(i, &c)| (c, i as u32 + 1)).collect()
 }
 
-/// The characters the CNN reads from a text.
-pub fn chars_of(text: &str, max_chars: usize) -> Vec<char> {
-    let mut c = normalise(text);
-    c.truncate(max_chars);
-    c
+/// The character units of a text: its normalised characters' code points.
+pub fn char_units(text: &str, max_units: usize) -> Vec<u32> {
+    normalise(text).into_iter().take(max_units).map(u32::from).collect()
 }
 
 /// Epochs a training on `rows` texts runs: `epochs`, or more to reach `min_steps` steps.
@@ -169,10 +177,10 @@ pub(crate) fn single_threaded_candle() {
     });
 }
 
-/// Trains on normalised texts (see [`chars_of`]) and their code targets. `on_epoch` gets the
+/// Trains on unit sequences (e.g. [`char_units`]) and their code targets. `on_epoch` gets the
 /// epoch just finished and its mean loss, and returns `false` to stop (the result is then `None`).
 pub fn train(
-    texts: &[Vec<char>],
+    texts: &[Vec<u32>],
     targets: &[Vec<usize>],
     codes: usize,
     params: &CnnParams,
@@ -189,7 +197,7 @@ pub fn train(
         index,
         embedding: e,
         filters: f,
-        max_chars: params.max_chars,
+        max_units: params.max_units,
         codes,
         emb: uniform(&mut rng, (vocab.len() + 1) * e, 1.0),
         conv_w: widths.iter().map(|&k| uniform(&mut rng, f * k * e, (1.0 / (k * e) as f32).sqrt())).collect(),
@@ -307,11 +315,11 @@ impl Cnn {
     /// Rebuilds a model from saved weights; `None` if the sizes do not fit together.
     #[allow(clippy::too_many_arguments)]
     pub fn from_parts(
-        vocab: Vec<char>,
+        vocab: Vec<u32>,
         embedding: usize,
         filters: usize,
         widths: Vec<usize>,
-        max_chars: usize,
+        max_units: usize,
         codes: usize,
         emb: Vec<f32>,
         conv_w: Vec<Vec<f32>>,
@@ -326,11 +334,24 @@ impl Cnn {
             && conv_b.iter().all(|b| b.len() == filters)
             && out_w.len() == widths.len() * filters * codes
             && out_b.len() == codes;
-        fits.then(|| Cnn { index: index_of(&vocab), vocab, embedding, filters, widths, max_chars, codes, emb, conv_w, conv_b, out_w, out_b })
+        fits.then(|| Cnn {
+            index: index_of(&vocab),
+            vocab,
+            embedding,
+            filters,
+            widths,
+            max_units,
+            codes,
+            emb,
+            conv_w,
+            conv_b,
+            out_w,
+            out_b,
+        })
     }
 
-    fn encode(&self, chars: &[char]) -> Vec<u32> {
-        chars.iter().take(self.max_chars).map(|c| self.index.get(c).copied().unwrap_or(0)).collect()
+    fn encode(&self, units: &[u32]) -> Vec<u32> {
+        units.iter().take(self.max_units).map(|c| self.index.get(c).copied().unwrap_or(0)).collect()
     }
 
     /// Max-pooled filter responses of a batch of encoded texts.
@@ -418,15 +439,15 @@ impl Cnn {
         Ok(Pooled { value, arg })
     }
 
-    /// Code logits of a text.
-    pub fn logits(&self, text: &str) -> Vec<f32> {
-        self.logits_many(&[text]).pop().expect("one text, one row")
+    /// Code logits of a unit sequence.
+    pub fn logits(&self, units: &[u32]) -> Vec<f32> {
+        self.logits_many(&[units]).pop().expect("one text, one row")
     }
 
-    /// Code logits of several texts, in order. One matmul per width covers them all, which
-    /// is several times faster than a text at a time.
-    pub fn logits_many(&self, texts: &[&str]) -> Vec<Vec<f32>> {
-        let rows: Vec<Vec<u32>> = texts.iter().map(|t| self.encode(&chars_of(t, self.max_chars))).collect();
+    /// Code logits of several unit sequences, in order. One matmul covers them all, which is
+    /// several times faster than a text at a time.
+    pub fn logits_many(&self, texts: &[&[u32]]) -> Vec<Vec<f32>> {
+        let rows: Vec<Vec<u32>> = texts.iter().map(|t| self.encode(t)).collect();
         let refs: Vec<&[u32]> = rows.iter().map(Vec::as_slice).collect();
         // The tensors are built here with matching shapes; a failure would be a bug.
         let pooled = self.pool(&refs).expect("CNN forward pass on CPU tensors");

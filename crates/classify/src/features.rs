@@ -19,6 +19,7 @@ pub const UNK: &str = "[UNK]";
 /// Token ids of features outside the vocabulary, by block.
 pub const UNKNOWN_CHAR: u32 = u32::MAX;
 pub const UNKNOWN_WORD: u32 = u32::MAX - 1;
+pub const UNKNOWN_BIGRAM: u32 = u32::MAX - 2;
 
 /// Which block a feature belongs to; each block is weighted and L2-normalised on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +233,8 @@ pub struct Featurizer {
     vocab: HashMap<String, u32>,
     /// Block of each id.
     block: Vec<Block>,
+    /// Whether each id is a single jieba word (the units of the word CNN).
+    word: Vec<bool>,
     /// IDF of each id (1.0 until [`Featurizer::fit_idf`]).
     pub idf: Vec<f32>,
     /// IDF given to features outside the vocabulary (that of a feature in no document).
@@ -243,32 +246,51 @@ impl Featurizer {
         let vocab = tokenizer.get_vocab(true);
         let dim = vocab.values().map(|&i| i as usize + 1).max().unwrap_or(0);
         let mut block = vec![Block::Char; dim];
+        let mut word = vec![false; dim];
         for (s, &i) in &vocab {
             if s.starts_with("w:") || s.starts_with("b:") {
                 block[i as usize] = Block::Word;
             }
+            word[i as usize] = s.starts_with("w:");
         }
-        Featurizer { extractor, vocab, block, idf: vec![1.0; dim], unknown_idf: 1.0 }
+        Featurizer { extractor, vocab, block, word, idf: vec![1.0; dim], unknown_idf: 1.0 }
     }
 
     pub fn dim(&self) -> usize {
         self.block.len()
     }
 
-    /// Features of a text with their spans. Unknown features are kept as [`UNKNOWN_CHAR`] or
-    /// [`UNKNOWN_WORD`]: they carry no weight but still count in the norm, so a new text is
+    /// Features of a text with their spans. Unknown features are kept as [`UNKNOWN_CHAR`],
+    /// [`UNKNOWN_WORD`] or [`UNKNOWN_BIGRAM`]: they carry no weight but still count in the norm, so a new text is
     /// scaled like the training texts (whose rare features the held-out folds did not know).
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::with_capacity(text.len());
         self.extractor.for_each(text, |s, start, end| {
             let id = match self.vocab.get(s) {
                 Some(&id) => id,
-                None if s.starts_with("w:") || s.starts_with("b:") => UNKNOWN_WORD,
+                None if s.starts_with("w:") => UNKNOWN_WORD,
+                None if s.starts_with("b:") => UNKNOWN_BIGRAM,
                 None => UNKNOWN_CHAR,
             };
             out.push(Token { id, start, end });
         });
         out
+    }
+
+    /// Whether a token id is a single jieba word (an unknown word counts).
+    pub fn is_word(&self, id: u32) -> bool {
+        id == UNKNOWN_WORD || self.word.get(id as usize).copied().unwrap_or(false)
+    }
+
+    /// The jieba words of a text's tokens, in text order, as ids (an unknown word stays
+    /// [`UNKNOWN_WORD`]): the units of the word CNN.
+    pub fn word_units(&self, tokens: &[Token], max_units: usize) -> Vec<u32> {
+        tokens
+            .iter()
+            .filter(|t| self.is_word(t.id))
+            .take(max_units)
+            .map(|t| t.id)
+            .collect()
     }
 
     /// Smooth IDF over the given token lists: `ln((1 + n) / (1 + df)) + 1`.
@@ -277,7 +299,7 @@ impl Featurizer {
         let mut seen = Vec::new();
         for d in docs {
             seen.clear();
-            seen.extend(d.iter().map(|t| t.id).filter(|&i| i < UNKNOWN_WORD));
+            seen.extend(d.iter().map(|t| t.id).filter(|&i| (i as usize) < self.word.len()));
             seen.sort_unstable();
             seen.dedup();
             for &i in &seen {
@@ -296,7 +318,7 @@ impl Featurizer {
         for t in tokens {
             match t.id {
                 UNKNOWN_CHAR => norms[0] += self.unknown_idf * self.unknown_idf,
-                UNKNOWN_WORD => norms[1] += self.unknown_idf * self.unknown_idf,
+                UNKNOWN_WORD | UNKNOWN_BIGRAM => norms[1] += self.unknown_idf * self.unknown_idf,
                 id => pairs.push((id, 1.0)),
             }
         }

@@ -7,9 +7,9 @@
 //! - [`features`]: normalisation, char n-grams and jieba words, a `tokenizers` WordLevel
 //!   vocabulary trained on the project's texts.
 //! - [`linear`]: the SVM solver; [`calibrate`]: Platt/softmax calibration and thresholds.
-//! - [`cnn`]: a character CNN in candle (embeddings, filters of widths 1–4, max-pooling, one
-//!   sigmoid per code) that reads word order; its logits join the SVMs' scores in the stacked
-//!   code calibrations.
+//! - [`cnn`]: a TextCNN in candle (embeddings, filters of several widths, max-pooling, one
+//!   sigmoid per code) that reads word order; one reads characters, one jieba words, and their
+//!   logits join the SVMs' scores in the stacked code calibrations.
 //! - [`model`]: training with cross-fitting, prediction, active-learning uncertainty; the
 //!   F1-rule thresholds maximise the mean of code and pair micro-F1 out of fold.
 //! - [`store`]: the model directory (`weights.safetensors`, `tokenizer.json`, `card.json`).
@@ -35,8 +35,11 @@ pub use model::{
     TrainOptions, TrainSet,
 };
 
-/// Version of the model directory layout.
-pub const FORMAT: u32 = 2;
+/// Version of the model directory layout: 3 adds the word CNN.
+pub const FORMAT: u32 = 3;
+
+/// The oldest layout this build reads: format-2 models (no word CNN) predict as they did.
+pub const OLDEST_FORMAT: u32 = 2;
 
 /// Codes with fewer labelled verbatims than this are flagged as too few in the card.
 pub const TOO_FEW: usize = 30;

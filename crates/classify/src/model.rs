@@ -84,6 +84,8 @@ pub struct TrainOptions {
     pub stack: bool,
     /// The candle character CNN ensembled with the SVMs (its logits join the stacked calibration).
     pub cnn: CnnParams,
+    /// The candle word CNN over jieba words, ensembled the same way.
+    pub word_cnn: CnnParams,
     /// Weight of pair micro-F1 (against code micro-F1) in the objective of the F1-rule
     /// thresholds; 0 gives each code its own best code F1.
     pub pair_weight: f64,
@@ -107,6 +109,7 @@ impl Default for TrainOptions {
             nb_floor: 0.0,
             stack: true,
             cnn: CnnParams::default(),
+            word_cnn: CnnParams::words(),
             pair_weight: 0.5,
         }
     }
@@ -231,6 +234,7 @@ pub struct Model {
     pub(crate) polarity_t: Vec<f32>,
     /// The character CNN, when trained with one.
     pub(crate) cnn: Option<Cnn>,
+    pub(crate) word_cnn: Option<Cnn>,
 }
 
 /// `rows[label][feature]` as `[feature][label]`.
@@ -426,11 +430,25 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         fold_of[i] = k % folds;
     }
     // Progress steps: the SVM folds, every CNN epoch, the final models.
-    let cnn_epochs: usize = if options.cnn.enabled {
-        (0..=folds).map(|f| cnn::epochs_for(fold_of.iter().filter(|&&x| f == folds || x != f).count(), &options.cnn)).sum()
-    } else {
-        0
-    };
+    let nets: Vec<NetInput> = [
+        (&options.cnn, Unit::Char),
+        (&options.word_cnn, Unit::Word),
+    ]
+    .into_iter()
+    .filter(|(p, _)| p.enabled)
+    .map(|(params, unit)| NetInput {
+        params,
+        unit,
+        units: match unit {
+            Unit::Char => set.examples.par_iter().map(|e| cnn::char_units(&e.text, params.max_units)).collect(),
+            Unit::Word => tokens.par_iter().map(|t| featurizer.word_units(t, params.max_units)).collect(),
+        },
+    })
+    .collect();
+    let cnn_epochs: usize = nets
+        .iter()
+        .map(|net| (0..=folds).map(|f| cnn::epochs_for(fold_of.iter().filter(|&&x| f == folds || x != f).count(), net.params)).sum::<usize>())
+        .sum();
     let steps = folds + cnn_epochs + 1;
     let prep = Prepared { tokens, docs, targets };
     let lexicon_cues = lexicon_cue_ids(&featurizer, &tokenizer, set, &codes);
@@ -503,11 +521,20 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         }
     }
 
-    // The CNN, cross-fitted on the same folds, plus its final model on everything.
-    let (oof_cnn, final_cnn) = match train_cnns(set, &prep, &fold_of, folds, codes.len(), options, steps, on_event)? {
-        Some((oof, model)) => (oof, Some(model)),
-        None => (vec![Vec::new(); n], None),
-    };
+    // The CNNs, cross-fitted on the same folds, plus their final models on everything. Each
+    // row's out-of-fold logits of the nets are concatenated, char CNN first.
+    let trained = train_cnns(&prep, &nets, &fold_of, folds, codes.len(), options.seed, steps, on_event)?;
+    let mut oof_cnn = vec![Vec::new(); n];
+    let (mut final_cnn, mut final_word_cnn) = (None, None);
+    for (net, (oof, model)) in nets.iter().zip(trained) {
+        for (row, l) in oof_cnn.iter_mut().zip(oof) {
+            row.extend(l);
+        }
+        match net.unit {
+            Unit::Char => final_cnn = Some(model),
+            Unit::Word => final_word_cnn = Some(model),
+        }
+    }
 
     // Calibration and thresholds from the out-of-fold scores; with the CNN, its logits are
     // more inputs of the same calibrations, which so learn how to weigh the two.
@@ -638,44 +665,58 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         lexicon_cues,
         polarity: PolarityModel { classes, weights: fitted.polarity_weights, cross_keys: cross, calibration: pol_calibration },
         cnn: final_cnn,
+        word_cnn: final_word_cnn,
     })
 }
 
-/// Trains the CNN on each cross-fitting fold's other rows and once on every row, all side by
+/// What a CNN of the ensemble reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unit {
+    Char,
+    Word,
+}
+
+/// One CNN to train: its settings and every training row's units.
+struct NetInput<'a> {
+    params: &'a CnnParams,
+    unit: Unit,
+    units: Vec<Vec<u32>>,
+}
+
+/// Trains each net on each cross-fitting fold's other rows and once on every row, all side by
 /// side on the rayon pool, forwarding each finished epoch to `on_event` (which may cancel).
-/// Returns the out-of-fold logits of every row and the final CNN; `None` when disabled.
+/// Returns, per net, the out-of-fold logits of every row and the final CNN.
 #[allow(clippy::too_many_arguments)]
 fn train_cnns(
-    set: &TrainSet,
     prep: &Prepared,
+    nets: &[NetInput],
     fold_of: &[usize],
     folds: usize,
     n_codes: usize,
-    options: &TrainOptions,
+    seed: u64,
     steps: usize,
     on_event: &mut dyn FnMut(&TrainEvent) -> bool,
-) -> Result<Option<(Vec<Vec<f32>>, Cnn)>> {
-    if !options.cnn.enabled {
-        return Ok(None);
+) -> Result<Vec<(Vec<Vec<f32>>, Cnn)>> {
+    if nets.is_empty() {
+        return Ok(Vec::new());
     }
     cnn::single_threaded_candle();
-    let n = set.examples.len();
-    let chars: Vec<Vec<char>> = set.examples.iter().map(|e| cnn::chars_of(&e.text, options.cnn.max_chars)).collect();
+    let n = fold_of.len();
     let code_targets: Vec<Vec<usize>> = prep.targets.iter().map(|t| t.iter().map(|x| x.0).collect()).collect();
     let stop = std::sync::atomic::AtomicBool::new(false);
     let (tx, rx) = std::sync::mpsc::channel::<f64>();
-    // Model `f < folds` leaves fold `f` out; model `folds` sees everything.
+    // Job (net, f): model `f < folds` leaves fold `f` out; model `folds` sees everything.
+    let jobs: Vec<(usize, usize)> = (0..nets.len()).flat_map(|k| (0..=folds).map(move |f| (k, f))).collect();
     let models = std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
-            (0..=folds)
-                .into_par_iter()
-                .map_with(tx, |tx, f| {
+            jobs.par_iter()
+                .map_with(tx, |tx, &(k, f)| {
                     let rows: Vec<usize> = (0..n).filter(|&i| f == folds || fold_of[i] != f).collect();
-                    let texts: Vec<Vec<char>> = rows.iter().map(|&i| chars[i].clone()).collect();
+                    let texts: Vec<Vec<u32>> = rows.iter().map(|&i| nets[k].units[i].clone()).collect();
                     let targets: Vec<Vec<usize>> = rows.iter().map(|&i| code_targets[i].clone()).collect();
-                    let seed = options.seed ^ ((f as u64) << 20) ^ 3000;
+                    let seed = seed ^ ((f as u64) << 20) ^ (3000 + 7919 * k as u64);
                     let on_epoch = |_, loss| tx.send(loss).is_ok() && !stop.load(std::sync::atomic::Ordering::Relaxed);
-                    cnn::train(&texts, &targets, n_codes, &options.cnn, seed, &on_epoch)
+                    cnn::train(&texts, &targets, n_codes, nets[k].params, seed, &on_epoch)
                 })
                 .collect::<candle_core::Result<Vec<Option<Cnn>>>>()
         });
@@ -693,23 +734,30 @@ fn train_cnns(
         return Err(Error::Cancelled);
     }
     let mut models: Vec<Cnn> = models.into_iter().map(|m| m.ok_or(Error::Cancelled)).collect::<Result<_>>()?;
-    let final_model = models.pop().expect("folds + 1 models");
-    let mut oof = vec![Vec::new(); n];
-    for (f, model) in models.iter().enumerate() {
-        let rows: Vec<usize> = (0..n).filter(|&i| fold_of[i] == f).collect();
-        let logits: Vec<Vec<f32>> = rows
-            .par_chunks(64)
-            .flat_map_iter(|chunk| model.logits_many(&chunk.iter().map(|&i| set.examples[i].text.as_str()).collect::<Vec<_>>()))
-            .collect();
-        for (&i, l) in rows.iter().zip(logits) {
-            oof[i] = l;
+    let mut out = Vec::new();
+    for net in nets.iter().rev() {
+        let mut per_fold: Vec<Cnn> = models.split_off(models.len() - (folds + 1));
+        let final_model = per_fold.pop().expect("folds + 1 models per net");
+        let mut oof = vec![Vec::new(); n];
+        for (f, model) in per_fold.iter().enumerate() {
+            let rows: Vec<usize> = (0..n).filter(|&i| fold_of[i] == f).collect();
+            let logits: Vec<Vec<f32>> = rows
+                .par_chunks(64)
+                .flat_map_iter(|chunk| model.logits_many(&chunk.iter().map(|&i| net.units[i].as_slice()).collect::<Vec<_>>()))
+                .collect();
+            for (&i, l) in rows.iter().zip(logits) {
+                oof[i] = l;
+            }
         }
+        out.push((oof, final_model));
     }
-    Ok(Some((oof, final_model)))
+    out.reverse();
+    Ok(out)
 }
 
 /// What a code's calibration sees: its score, with stacking the best other score and whether
-/// this code is the top one, and the CNN's logit for the code.
+/// this code is the top one, and each CNN's logit for the code (`cnn` holds the nets' logits
+/// one after the other).
 fn calibration_inputs(scores: &[f32], cnn: Option<&[f32]>, c: usize, stack: bool) -> Vec<f32> {
     let mut z = vec![scores[c]];
     if stack {
@@ -718,7 +766,7 @@ fn calibration_inputs(scores: &[f32], cnn: Option<&[f32]>, c: usize, stack: bool
         z.extend([other, if scores[c] >= other { 1.0 } else { 0.0 }]);
     }
     if let Some(cnn) = cnn {
-        z.push(cnn[c]);
+        z.extend(cnn.chunks(scores.len().max(1)).map(|net| net[c]));
     }
     z
 }
@@ -924,11 +972,46 @@ impl Model {
         self.cnn.as_ref()
     }
 
-    /// The CNN's own code probabilities (sigmoid of its logits, before stacking), in
-    /// [`Model::codes`] order; `None` without a CNN.
+    /// The word CNN of the ensemble, if it was trained with one.
+    pub fn word_cnn(&self) -> Option<&Cnn> {
+        self.word_cnn.as_ref()
+    }
+
+    /// The character CNN's own code probabilities (sigmoid of its logits, before stacking), in
+    /// [`Model::codes`] order; `None` without it.
     pub fn cnn_probabilities(&self, text: &str) -> Option<Vec<f32>> {
         let cnn = self.cnn.as_ref()?;
-        Some(cnn.logits(text).into_iter().map(|z| crate::calibrate::sigmoid(z as f64) as f32).collect())
+        let logits = cnn.logits(&cnn::char_units(text, cnn.max_units));
+        Some(logits.into_iter().map(|z| crate::calibrate::sigmoid(z as f64) as f32).collect())
+    }
+
+    /// The word CNN's own code probabilities, like [`Model::cnn_probabilities`].
+    pub fn word_cnn_probabilities(&self, text: &str) -> Option<Vec<f32>> {
+        let cnn = self.word_cnn.as_ref()?;
+        let units = self.featurizer.word_units(&self.featurizer.tokens(text), cnn.max_units);
+        Some(cnn.logits(&units).into_iter().map(|z| crate::calibrate::sigmoid(z as f64) as f32).collect())
+    }
+
+    /// The nets' logits for a batch of texts (with their featurizer tokens): per text, the char
+    /// CNN's then the word CNN's, as the calibrations were fitted; `None` without nets.
+    fn net_logits(&self, texts: &[&str], tokens: &[Vec<Token>]) -> Option<Vec<Vec<f32>>> {
+        if self.cnn.is_none() && self.word_cnn.is_none() {
+            return None;
+        }
+        let mut out = vec![Vec::new(); texts.len()];
+        if let Some(cnn) = &self.cnn {
+            let units: Vec<Vec<u32>> = texts.iter().map(|t| cnn::char_units(t, cnn.max_units)).collect();
+            for (row, l) in out.iter_mut().zip(cnn.logits_many(&units.iter().map(Vec::as_slice).collect::<Vec<_>>())) {
+                row.extend(l);
+            }
+        }
+        if let Some(cnn) = &self.word_cnn {
+            let units: Vec<Vec<u32>> = tokens.iter().map(|t| self.featurizer.word_units(t, cnn.max_units)).collect();
+            for (row, l) in out.iter_mut().zip(cnn.logits_many(&units.iter().map(Vec::as_slice).collect::<Vec<_>>())) {
+                row.extend(l);
+            }
+        }
+        Some(out)
     }
 
     /// Uncalibrated code scores (SVM margins), in [`Model::codes`] order.
@@ -943,26 +1026,24 @@ impl Model {
         let tokens = self.featurizer.tokens(text);
         let doc = self.featurizer.vector(tokens.iter());
         let scores = score_all(&self.code_t, self.codes.len(), &doc);
-        let cnn = self.cnn.as_ref().map(|cnn| cnn.logits(text));
-        calibrated(&scores, cnn.as_deref(), &self.code_calibration, self.card.options.stack)
+        let nets = self.net_logits(&[text], std::slice::from_ref(&tokens)).and_then(|mut l| l.pop());
+        calibrated(&scores, nets.as_deref(), &self.code_calibration, self.card.options.stack)
     }
 
     /// Predicts one verbatim.
     pub fn predict(&self, text: &str) -> Prediction {
-        let cnn = self.cnn.as_ref().map(|cnn| cnn.logits(text));
-        self.predict_with(text, cnn.as_deref(), &self.cue_sets(), &self.layout())
+        self.predict_many(&[text]).pop().expect("one text, one prediction")
     }
 
     fn cue_sets(&self) -> Vec<HashSet<u32>> {
         self.cues.iter().map(|c| c.iter().copied().collect()).collect()
     }
 
-    /// `cnn`: the CNN's logits for this text, computed in batches by the caller.
-    fn predict_with(&self, text: &str, cnn: Option<&[f32]>, cues: &[HashSet<u32>], layout: &PolarityLayout) -> Prediction {
-        let tokens = self.featurizer.tokens(text);
+    /// `nets`: the CNNs' logits for this text, computed in batches by the caller.
+    fn predict_with(&self, tokens: &[Token], nets: Option<&[f32]>, cues: &[HashSet<u32>], layout: &PolarityLayout) -> Prediction {
         let doc = self.featurizer.vector(tokens.iter());
         let scores = score_all(&self.code_t, self.codes.len(), &doc);
-        let p = calibrated(&scores, cnn, &self.code_calibration, self.card.options.stack);
+        let p = calibrated(&scores, nets, &self.code_calibration, self.card.options.stack);
         let thresholds: Vec<f32> = self.card.codes.iter().map(|c| c.threshold_f1).collect();
         let by_f1 = decide(&p, &thresholds, self.card.options.at_least_one);
         let mut codes = Vec::new();
@@ -973,7 +1054,7 @@ impl Model {
             if p[c] < REPORT_FLOOR && !applied_f1 {
                 continue;
             }
-            let window = window_vector(&self.featurizer, &tokens, &cues[c], layout.window);
+            let window = window_vector(&self.featurizer, tokens, &cues[c], layout.window);
             let v = polarity_vector(layout, &self.polarity.cross_keys, &doc, &window, c);
             let scores = score_all(&self.polarity_t, self.polarity.classes.len(), &v);
             let probs = self.polarity.calibration.probs(&scores);
@@ -999,13 +1080,19 @@ impl Model {
     pub fn predict_many(&self, texts: &[&str]) -> Vec<Prediction> {
         let cues = self.cue_sets();
         let layout = self.layout();
-        // Batches of texts, so the CNN's matmuls are large enough to be efficient.
+        // Batches of texts, so the CNNs' matmuls are large enough to be efficient; each text is
+        // segmented once, for the SVMs and the word CNN alike.
         texts
             .par_chunks(64)
             .flat_map_iter(|chunk| {
-                let cnn = self.cnn.as_ref().map(|cnn| cnn.logits_many(chunk));
+                let tokens: Vec<Vec<Token>> = chunk.iter().map(|t| self.featurizer.tokens(t)).collect();
+                let nets = self.net_logits(chunk, &tokens);
                 let (cues, layout) = (&cues, &layout);
-                chunk.iter().enumerate().map(move |(i, t)| self.predict_with(t, cnn.as_ref().map(|l| l[i].as_slice()), cues, layout))
+                tokens
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(i, t)| self.predict_with(&t, nets.as_ref().map(|l| l[i].as_slice()), cues, layout))
+                    .collect::<Vec<_>>()
             })
             .collect()
     }

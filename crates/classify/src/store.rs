@@ -5,6 +5,7 @@
 //! is in these three files.
 
 use crate::calibrate::{Platt, Softmax};
+use crate::cnn::Cnn;
 use crate::error::{Error, Result};
 use crate::features::{Extractor, Featurizer};
 use crate::model::{Model, ModelCard, PolarityModel};
@@ -49,6 +50,59 @@ fn unragged(flat: &Tensor, offsets: &Tensor) -> Result<Vec<Vec<u32>>> {
     Ok(offsets.windows(2).map(|w| flat[w[0] as usize..w[1] as usize].iter().map(|&v| v as u32).collect()).collect())
 }
 
+/// Stores a CNN's tensors under `{prefix}_…`.
+fn put_cnn(tensors: &mut HashMap<String, Tensor>, prefix: &str, cnn: &Cnn) -> Result<()> {
+    let ints = |v: Vec<i64>| {
+        let n = v.len();
+        Tensor::from_vec(v, n, &Device::Cpu)
+    };
+    let flat = |v: &Vec<f32>| Tensor::from_vec(v.clone(), v.len(), &Device::Cpu);
+    tensors.insert(format!("{prefix}_vocab"), ints(cnn.vocab.iter().map(|&c| c as i64).collect())?);
+    tensors.insert(format!("{prefix}_shape"), ints(vec![cnn.embedding as i64, cnn.filters as i64, cnn.max_units as i64, cnn.codes as i64])?);
+    tensors.insert(format!("{prefix}_widths"), ints(cnn.widths.iter().map(|&k| k as i64).collect())?);
+    tensors.insert(format!("{prefix}_emb"), flat(&cnn.emb)?);
+    for (i, (w, b)) in cnn.conv_w.iter().zip(&cnn.conv_b).enumerate() {
+        tensors.insert(format!("{prefix}_conv_w{i}"), flat(w)?);
+        tensors.insert(format!("{prefix}_conv_b{i}"), flat(b)?);
+    }
+    tensors.insert(format!("{prefix}_out_w"), flat(&cnn.out_w)?);
+    tensors.insert(format!("{prefix}_out_b"), flat(&cnn.out_b)?);
+    Ok(())
+}
+
+/// Reads the CNN stored under `{prefix}_…`, if the file has one; it must predict `codes` codes.
+fn get_cnn(t: &HashMap<String, Tensor>, weights: &Path, prefix: &str, codes: usize) -> Result<Option<Cnn>> {
+    let Some(shape) = t.get(&format!("{prefix}_shape")) else { return Ok(None) };
+    let get = |name: String| t.get(&name).ok_or_else(|| Error::file(weights, format!("no tensor '{name}'")));
+    let f = |name: String| -> Result<Vec<f32>> { Ok(get(name)?.to_vec1::<f32>()?) };
+    let ints = |name: String| -> Result<Vec<i64>> { Ok(get(name)?.to_vec1::<i64>()?) };
+    let shape = shape.to_vec1::<i64>()?;
+    let [e, filters, max_units, n_codes] = shape[..] else {
+        return Err(Error::file(weights, format!("the {prefix} shape has not four numbers")));
+    };
+    let vocab: Vec<u32> = ints(format!("{prefix}_vocab"))?.into_iter().map(|c| c as u32).collect();
+    let widths: Vec<usize> = ints(format!("{prefix}_widths"))?.into_iter().map(|k| k as usize).collect();
+    let conv_w = (0..widths.len()).map(|i| f(format!("{prefix}_conv_w{i}"))).collect::<Result<Vec<_>>>()?;
+    let conv_b = (0..widths.len()).map(|i| f(format!("{prefix}_conv_b{i}"))).collect::<Result<Vec<_>>>()?;
+    let cnn = Cnn::from_parts(
+        vocab,
+        e as usize,
+        filters as usize,
+        widths,
+        max_units as usize,
+        n_codes as usize,
+        f(format!("{prefix}_emb"))?,
+        conv_w,
+        conv_b,
+        f(format!("{prefix}_out_w"))?,
+        f(format!("{prefix}_out_b"))?,
+    );
+    match cnn {
+        Some(cnn) if n_codes as usize == codes => Ok(Some(cnn)),
+        _ => Err(Error::file(weights, format!("the {prefix} weights do not match the card"))),
+    }
+}
+
 impl Model {
     /// Writes the model into `dir` (created if needed).
     pub fn save(&self, dir: &Path) -> Result<()> {
@@ -68,22 +122,10 @@ impl Model {
         tensors.insert("lexicon_cues".into(), flat);
         tensors.insert("lexicon_cue_offsets".into(), offsets);
         if let Some(cnn) = &self.cnn {
-            let vocab: Vec<i64> = cnn.vocab.iter().map(|&c| c as i64).collect();
-            let n = vocab.len();
-            tensors.insert("cnn_vocab".into(), Tensor::from_vec(vocab, n, &Device::Cpu)?);
-            let shape = vec![cnn.embedding as i64, cnn.filters as i64, cnn.max_chars as i64, cnn.codes as i64];
-            tensors.insert("cnn_shape".into(), Tensor::from_vec(shape, 4, &Device::Cpu)?);
-            let widths: Vec<i64> = cnn.widths.iter().map(|&k| k as i64).collect();
-            let n = widths.len();
-            tensors.insert("cnn_widths".into(), Tensor::from_vec(widths, n, &Device::Cpu)?);
-            let flat = |v: &Vec<f32>| Tensor::from_vec(v.clone(), v.len(), &Device::Cpu);
-            tensors.insert("cnn_emb".into(), flat(&cnn.emb)?);
-            for (i, (w, b)) in cnn.conv_w.iter().zip(&cnn.conv_b).enumerate() {
-                tensors.insert(format!("cnn_conv_w{i}"), flat(w)?);
-                tensors.insert(format!("cnn_conv_b{i}"), flat(b)?);
-            }
-            tensors.insert("cnn_out_w".into(), flat(&cnn.out_w)?);
-            tensors.insert("cnn_out_b".into(), flat(&cnn.out_b)?);
+            put_cnn(&mut tensors, "cnn", cnn)?;
+        }
+        if let Some(cnn) = &self.word_cnn {
+            put_cnn(&mut tensors, "word_cnn", cnn)?;
         }
         let weights = dir.join(WEIGHTS_FILE);
         candle_core::safetensors::save(&tensors, &weights)?;
@@ -106,8 +148,9 @@ impl Model {
         let path = dir.join(CARD_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         let file: CardFile = serde_json::from_str(&text).map_err(|e| Error::file(&path, e.to_string()))?;
-        if file.card.format != crate::FORMAT {
-            return Err(Error::file(&path, format!("model format {} (this build reads {}): train the model again", file.card.format, crate::FORMAT)));
+        if !(crate::OLDEST_FORMAT..=crate::FORMAT).contains(&file.card.format) {
+            let reads = format!("{}–{}", crate::OLDEST_FORMAT, crate::FORMAT);
+            return Err(Error::file(&path, format!("model format {} (this build reads {reads}): train the model again", file.card.format)));
         }
         let tok = dir.join(TOKENIZER_FILE);
         let tokenizer = Tokenizer::from_file(&tok).map_err(|e| Error::file(&tok, e.to_string()))?;
@@ -129,29 +172,11 @@ impl Model {
         if code_weights.len() != file.codes.len() || cues.len() != file.codes.len() {
             return Err(Error::file(&weights, "the weights do not match the card's codes"));
         }
-        let cnn = match t.get("cnn_shape") {
-            None => None,
-            Some(shape) => {
-                let shape = shape.to_vec1::<i64>()?;
-                let f = |name: &str| -> Result<Vec<f32>> { Ok(get(name)?.to_vec1::<f32>()?) };
-                let vocab: Vec<char> = get("cnn_vocab")?.to_vec1::<i64>()?.into_iter().filter_map(|c| char::from_u32(c as u32)).collect();
-                let widths: Vec<usize> = get("cnn_widths")?.to_vec1::<i64>()?.into_iter().map(|k| k as usize).collect();
-                let conv_w = (0..widths.len()).map(|i| f(&format!("cnn_conv_w{i}"))).collect::<Result<Vec<_>>>()?;
-                let conv_b = (0..widths.len()).map(|i| f(&format!("cnn_conv_b{i}"))).collect::<Result<Vec<_>>>()?;
-                let [e, filters, max_chars, codes] = shape[..] else {
-                    return Err(Error::file(&weights, "the CNN's shape has not four numbers"));
-                };
-                let cnn = crate::cnn::Cnn::from_parts(
-                    vocab, e as usize, filters as usize, widths, max_chars as usize, codes as usize, f("cnn_emb")?, conv_w, conv_b, f("cnn_out_w")?, f("cnn_out_b")?,
-                );
-                match cnn {
-                    Some(cnn) if codes as usize == file.codes.len() => Some(cnn),
-                    _ => return Err(Error::file(&weights, "the CNN weights do not match the card")),
-                }
-            }
-        };
+        let cnn = get_cnn(&t, &weights, "cnn", file.codes.len())?;
+        let word_cnn = get_cnn(&t, &weights, "word_cnn", file.codes.len())?;
         Ok(Model {
             cnn,
+            word_cnn,
             code_t: crate::model::transpose(&code_weights),
             polarity_t: crate::model::transpose(&polarity_weights),
             polarity: PolarityModel {

@@ -82,12 +82,13 @@ fn training_reports_progress_and_can_be_cancelled() {
     })
     .unwrap();
     let stages: Vec<&str> = events.iter().map(|e| e.stage.as_str()).collect();
-    // The SVM folds, then one event per CNN epoch (3 fold models and the final one), then the end.
+    // The SVM folds, then one event per CNN epoch (two nets, each with 3 fold models and the
+    // final one), then the end.
     assert_eq!(stages[..4], ["features", "fold", "fold", "fold"]);
     assert_eq!(stages.last(), Some(&"final"));
     let cnn: Vec<&TrainEvent> = events.iter().filter(|e| e.stage == "cnn").collect();
     assert_eq!(cnn.len() + 5, events.len());
-    assert!(cnn.len() >= 4, "every CNN reports its epochs: {}", cnn.len());
+    assert!(cnn.len() >= 8, "every CNN reports its epochs: {}", cnn.len());
     let total = events[0].epochs;
     assert!(events[1..].windows(2).all(|w| w[0].epoch < w[1].epoch && w[1].epochs == total), "progress only moves forward");
     assert_eq!(events.last().unwrap().epoch, total);
@@ -107,13 +108,11 @@ fn uncertainty_is_higher_for_off_topic_text() {
     assert!(vague.uncertainty > clear.uncertainty, "{} vs {}", vague.uncertainty, clear.uncertainty);
 }
 
-#[test]
-fn the_cnn_learns_on_its_own() {
-    let model = train(&train_set(made_up(240, 11)), &small_options(), &mut |_| true).unwrap();
-    assert!(model.cnn().is_some(), "the default options train the candle CNN");
+/// Code micro-F1 at 0.5 of one of the model's own probability functions.
+fn f1_of(model: &vocwb_classify::Model, probabilities: impl Fn(&str) -> Vec<f32>) -> f64 {
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
     for e in made_up(120, 12) {
-        let p = model.cnn_probabilities(&e.text).unwrap();
+        let p = probabilities(&e.text);
         for (c, code) in model.codes().iter().enumerate() {
             match (p[c] >= 0.5, e.labels.iter().any(|l| &l.0 == code)) {
                 (true, true) => tp += 1,
@@ -123,9 +122,21 @@ fn the_cnn_learns_on_its_own() {
             }
         }
     }
-    let f1 = 2.0 * tp as f64 / (2 * tp + fp + fn_) as f64;
+    2.0 * tp as f64 / (2 * tp + fp + fn_) as f64
+}
+
+#[test]
+fn each_cnn_learns_on_its_own() {
+    let model = train(&train_set(made_up(240, 11)), &small_options(), &mut |_| true).unwrap();
+    assert!(model.cnn().is_some() && model.word_cnn().is_some(), "the default options train both candle CNNs");
     // Random guessing scores about 0.4 here.
-    assert!(f1 > 0.9, "CNN code micro-F1 {f1}");
+    let f1 = f1_of(&model, |t| model.cnn_probabilities(t).unwrap());
+    assert!(f1 > 0.9, "char CNN code micro-F1 {f1}");
+    let f1 = f1_of(&model, |t| model.word_cnn_probabilities(t).unwrap());
+    assert!(f1 > 0.9, "word CNN code micro-F1 {f1}");
+    // The word CNN reads words: its vocabulary is feature ids, far fewer than the characters.
+    let (chars, words) = (&model.cnn().unwrap().vocab, &model.word_cnn().unwrap().vocab);
+    assert!(words.len() < chars.len(), "{} words vs {} chars", words.len(), chars.len());
 }
 
 #[test]
@@ -134,23 +145,48 @@ fn the_cnn_is_seeded_and_saved() {
     let a = train(&set, &small_options(), &mut |_| true).unwrap();
     let b = train(&set, &small_options(), &mut |_| true).unwrap();
     assert_eq!(a.cnn(), b.cnn());
+    assert_eq!(a.word_cnn(), b.word_cnn());
     let other = TrainOptions { seed: 7, ..small_options() };
     let c = train(&set, &other, &mut |_| true).unwrap();
     assert_ne!(a.cnn().unwrap().emb, c.cnn().unwrap().emb, "another seed, other weights");
     let dir = tempfile::tempdir().unwrap();
     a.save(dir.path()).unwrap();
     let loaded = vocwb_classify::Model::load(dir.path()).unwrap();
-    assert_eq!(a.cnn(), loaded.cnn());
     let text = "动力很猛，后排太挤，";
+    assert_eq!(a.cnn(), loaded.cnn());
+    assert_eq!(a.word_cnn(), loaded.word_cnn());
+    assert_eq!(a.word_cnn_probabilities(text), loaded.word_cnn_probabilities(text));
     assert_eq!(a.cnn_probabilities(text), loaded.cnn_probabilities(text));
     assert_eq!(a.predict(text), loaded.predict(text));
 }
 
 #[test]
-fn without_the_cnn_the_svms_still_learn() {
-    let options = TrainOptions { cnn: CnnParams { enabled: false, ..CnnParams::default() }, ..small_options() };
+fn without_the_cnns_the_svms_still_learn() {
+    let off = CnnParams { enabled: false, ..CnnParams::default() };
+    let options = TrainOptions { cnn: off.clone(), word_cnn: off, ..small_options() };
     let model = train(&train_set(made_up(240, 1)), &options, &mut |_| true).unwrap();
-    assert!(model.cnn().is_none());
+    assert!(model.cnn().is_none() && model.word_cnn().is_none());
     let r = model.evaluate(&made_up(120, 99), DecisionRule::F1);
     assert!(r.code_micro_f1 > 0.95 && r.pair_micro_f1 > 0.85, "{} {}", r.code_micro_f1, r.pair_micro_f1);
+}
+
+#[test]
+fn a_format_2_model_without_word_cnn_still_loads_and_format_1_is_refused() {
+    let off = CnnParams { enabled: false, ..CnnParams::words() };
+    let options = TrainOptions { word_cnn: off, ..small_options() };
+    let model = train(&train_set(made_up(150, 14)), &options, &mut |_| true).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    model.save(dir.path()).unwrap();
+    let card = dir.path().join("card.json");
+    let text = std::fs::read_to_string(&card).unwrap();
+    let with_format = |n: u32| text.replace(&format!("\"format\": {}", vocwb_classify::FORMAT), &format!("\"format\": {n}"));
+    std::fs::write(&card, with_format(2)).unwrap();
+    let loaded = vocwb_classify::Model::load(dir.path()).unwrap();
+    assert!(loaded.word_cnn().is_none());
+    let texts = ["动力很猛，后排太挤，", "油耗有点高"];
+    assert_eq!(model.predict_many(&texts), loaded.predict_many(&texts));
+    std::fs::write(&card, with_format(1)).unwrap();
+    let Err(err) = vocwb_classify::Model::load(dir.path()) else { panic!("format 1 is refused") };
+    let err = err.to_string();
+    assert!(err.contains("train the model again"), "{err}");
 }
