@@ -25,7 +25,7 @@ fn main() {
     let opts: serde_json::Value = std::env::var("OPTS").ok().map(|v| serde_json::from_str(&v).expect("json")).unwrap_or(serde_json::json!({}));
     let word = opts.get("unit").and_then(|u| u.as_str()) == Some("word");
     let params: CnnParams = serde_json::from_value(opts.clone()).expect("params");
-    let params = if word && opts.get("widths").is_none() { CnnParams { widths: vec![1, 2, 3], ..params } } else { params };
+    let params = if word && opts.get("widths").is_none() { CnnParams { widths: CnnParams::words().widths, ..params } } else { params };
     let units: Vec<Vec<u32>> = if word {
         let extractor = Extractor::new(FeatureConfig::default());
         let texts: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();

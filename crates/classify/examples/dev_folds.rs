@@ -56,6 +56,7 @@ fn main() {
     let mut gold = Vec::new();
     let mut pred = Vec::new();
     let mut pred_p = Vec::new();
+    let mut net_counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
     let folds: usize = std::env::var("FOLDS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     for f in 0..folds {
         let train: Vec<Example> = rows.iter().filter(|r| r.1 != f).map(|r| r.0.clone()).collect();
@@ -76,13 +77,42 @@ fn main() {
             for (&i, e) in test_rows.iter().zip(&test) {
                 let probs: serde_json::Map<String, serde_json::Value> =
                     model.codes().iter().zip(model.probabilities(&e.text)).map(|(c, v)| (c.clone(), serde_json::json!(v))).collect();
-                writeln!(out, "{}", serde_json::json!({"row": i, "fold": f, "p": probs})).expect("write");
+                let nets = [model.cnn_probabilities(&e.text), model.word_cnn_probabilities(&e.text)];
+                let record = serde_json::json!({"row": i, "fold": f, "p": probs, "codes": model.codes(), "svm": model.raw_scores(&e.text), "char": nets[0], "word": nets[1]});
+                writeln!(out, "{record}").expect("write");
             }
+        }
+        // Each net alone (probability 0.5, else its top code), to see what the stacking adds.
+        for (name, probs) in [("char CNN", 0usize), ("word CNN", 1)].map(|(n, k)| {
+            (n, test.iter().map(|e| if k == 0 { model.cnn_probabilities(&e.text) } else { model.word_cnn_probabilities(&e.text) }).collect::<Vec<_>>())
+        }) {
+            let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+            for (e, p) in test.iter().zip(&probs) {
+                let Some(p) = p else { continue };
+                let mut chosen: Vec<usize> = (0..p.len()).filter(|&c| p[c] >= 0.5).collect();
+                if chosen.is_empty() {
+                    chosen.push((0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0));
+                }
+                for (c, code) in model.codes().iter().enumerate() {
+                    match (e.labels.iter().any(|l| &l.0 == code), chosen.contains(&c)) {
+                        (true, true) => tp += 1,
+                        (false, true) => fp += 1,
+                        (true, false) => fn_ += 1,
+                        _ => {}
+                    }
+                }
+            }
+            net_counts.entry(name).or_insert([0; 3]).iter_mut().zip([tp, fp, fn_]).for_each(|(a, b)| *a += b);
         }
         for (e, p) in test.iter().zip(&preds) {
             gold.push(e.labels.clone());
             pred.push(p.applied(DecisionRule::F1).map(|c| (c.code_id.clone(), c.polarity)).collect::<Vec<_>>());
             pred_p.push(p.applied(DecisionRule::Precision).map(|c| (c.code_id.clone(), c.polarity)).collect::<Vec<_>>());
+        }
+    }
+    for (name, [tp, fp, fn_]) in &net_counts {
+        if tp + fp + fn_ > 0 {
+            println!("{name} alone: code micro {:.4}", 2.0 * *tp as f64 / (2 * tp + fp + fn_) as f64);
         }
     }
     let r = vocwb_classify::evaluate(&gold, &pred);

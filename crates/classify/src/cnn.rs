@@ -51,6 +51,11 @@ pub struct CnnParams {
     pub max_units: usize,
     /// Units seen fewer times in the training rows share the unknown embedding.
     pub min_count: u32,
+    /// Extra training rows per epoch, as a share of the real ones, each made by joining two
+    /// random rows and uniting their codes. Many verbatims raise several topics, and the joined
+    /// rows teach the max-pooled net that topics add up (measured on the dev folds: +0.5 points
+    /// code micro-F1 for the char CNN alone at the same training time).
+    pub concat: f32,
 }
 
 impl Default for CnnParams {
@@ -60,7 +65,7 @@ impl Default for CnnParams {
             embedding: 64,
             filters: 128,
             widths: vec![1, 2, 3, 4],
-            epochs: 8,
+            epochs: 5,
             min_steps: 150,
             batch: 64,
             lr: 0.003,
@@ -68,6 +73,7 @@ impl Default for CnnParams {
             dropout: 0.5,
             max_units: 3000,
             min_count: 2,
+            concat: 0.5,
         }
     }
 }
@@ -160,8 +166,13 @@ pub fn char_units(text: &str, max_units: usize) -> Vec<u32> {
 
 /// Epochs a training on `rows` texts runs: `epochs`, or more to reach `min_steps` steps.
 pub fn epochs_for(rows: usize, params: &CnnParams) -> usize {
-    let per_epoch = rows.div_ceil(params.batch.max(1)).max(1);
+    let per_epoch = (rows + joined_rows(rows, params)).div_ceil(params.batch.max(1)).max(1);
     params.epochs.max(params.min_steps.div_ceil(per_epoch))
+}
+
+/// Joined rows added to each epoch of a training on `rows` texts (see [`CnnParams::concat`]).
+fn joined_rows(rows: usize, params: &CnnParams) -> usize {
+    (rows as f64 * params.concat.max(0.0) as f64) as usize
 }
 
 /// Keeps candle's matmuls on the calling thread. Its worker pool spins while it waits for its
@@ -218,13 +229,34 @@ pub fn train(
     let mut g_emb = vec![0f32; cnn.emb.len()];
     let mut touched = vec![false; cnn.vocab.len() + 1];
     let batch = params.batch.max(1);
-    let per_epoch = texts.len().div_ceil(batch).max(1);
+    let extra = joined_rows(texts.len(), params);
+    let per_epoch = (texts.len() + extra).div_ceil(batch).max(1);
     let epochs = epochs_for(texts.len(), params);
     let steps = epochs * per_epoch;
-    let mut order: Vec<usize> = (0..texts.len()).collect();
+    let mut encoded = encoded;
+    let mut targets: Vec<Vec<usize>> = targets.to_vec();
+    let real = texts.len();
+    let mut order: Vec<usize> = (0..real + extra).collect();
     let mut step = 0usize;
     let wd = params.weight_decay as f32;
     for epoch in 0..epochs {
+        // This epoch's joined rows; unit 0 (unknown) marks the seam.
+        encoded.truncate(real);
+        targets.truncate(real);
+        for _ in 0..extra {
+            let (a, b) = (rng.random_range(0..real), rng.random_range(0..real));
+            let mut u = encoded[a].clone();
+            u.push(0);
+            u.extend_from_slice(&encoded[b]);
+            let mut t = targets[a].clone();
+            for &c in &targets[b] {
+                if !t.contains(&c) {
+                    t.push(c);
+                }
+            }
+            encoded.push(u);
+            targets.push(t);
+        }
         order.shuffle(&mut rng);
         let mut total = 0.0;
         for chunk in order.chunks(batch) {
@@ -302,7 +334,7 @@ pub fn train(
                 touched[c] = false;
             }
         }
-        if !on_epoch(epoch + 1, total / texts.len().max(1) as f64) {
+        if !on_epoch(epoch + 1, total / (real + extra).max(1) as f64) {
             return Ok(None);
         }
     }
