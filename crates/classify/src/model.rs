@@ -1,6 +1,6 @@
-//! The classifier: per code, a linear SVM over char and word TF-IDF features and a character
-//! CNN's logit, combined by a calibration; then an aspect-conditioned polarity model for each
-//! predicted code.
+//! The classifier: per code, a linear SVM over char and word TF-IDF features and the logits of
+//! a character CNN and a word CNN, combined by a calibration; then an aspect-conditioned
+//! polarity model for each predicted code.
 //!
 //! Training cross-fits: the training set is split into folds, each fold is scored by models
 //! trained on the others, and those out-of-fold scores fit the calibration, the thresholds and
@@ -232,7 +232,7 @@ pub struct Model {
     /// one cache line per feature instead of one per code.
     pub(crate) code_t: Vec<f32>,
     pub(crate) polarity_t: Vec<f32>,
-    /// The character CNN, when trained with one.
+    /// The character CNN and the word CNN, when trained with them.
     pub(crate) cnn: Option<Cnn>,
     pub(crate) word_cnn: Option<Cnn>,
 }

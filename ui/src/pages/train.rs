@@ -113,7 +113,7 @@ impl Words for W {
             NotDone => ("未完成：", "Not done:"),
             StageFeatures => ("提取特征", "Extracting features"),
             StageFolds => ("交叉验证 SVM", "Cross-validating the SVMs"),
-            StageCnn => ("训练字符 CNN", "Training the character CNN"),
+            StageCnn => ("训练字、词 CNN", "Training the character and word CNNs"),
             StageFinal => ("最终模型", "Final model"),
         }
     }
