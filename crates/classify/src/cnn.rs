@@ -105,6 +105,19 @@ pub struct Cnn {
     /// `[widths · filters, codes]`, `[codes]`
     pub out_w: Vec<f32>,
     pub out_b: Vec<f32>,
+    /// Every known unit's filter-slice responses, built on the first prediction.
+    table: ProjectionTable,
+}
+
+/// A cache of [`Cnn`]'s projections for prediction: derived from the weights, so it takes no
+/// part in comparing two models. It is built once the model is trained (or loaded).
+#[derive(Debug, Clone, Default)]
+struct ProjectionTable(std::sync::OnceLock<(Vec<f32>, Vec<usize>)>);
+
+impl PartialEq for ProjectionTable {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Pooled vectors of a batch and, for the backward pass, where each filter's maximum was.
@@ -216,6 +229,7 @@ pub fn train(
         conv_b: widths.iter().map(|_| vec![0f32; f]).collect(),
         out_w: Vec::new(),
         out_b: Vec::new(),
+        table: ProjectionTable::default(),
         widths,
         vocab,
     };
@@ -266,7 +280,7 @@ pub fn train(
             step += 1;
             let n = chunk.len();
             let rows: Vec<&[u32]> = chunk.iter().map(|&i| encoded[i].as_slice()).collect();
-            let pooled = cnn.pool(&rows, true)?;
+            let pooled = cnn.pool(&rows)?;
             let keep = 1.0 / (1.0 - params.dropout.clamp(0.0, 0.9));
             let mask: Vec<f32> = (0..n * h).map(|_| if rng.random::<f32>() < params.dropout { 0.0 } else { keep }).collect();
             let pv = Var::from_vec(pooled.value.clone(), (n, h), &dev)?;
@@ -380,6 +394,7 @@ impl Cnn {
             conv_b,
             out_w,
             out_b,
+            table: ProjectionTable::default(),
         })
     }
 
@@ -387,39 +402,11 @@ impl Cnn {
         units.iter().take(self.max_units).map(|c| self.index.get(c).copied().unwrap_or(0)).collect()
     }
 
-    /// Max-pooled filter responses of a batch of encoded texts.
-    ///
-    /// A filter's response to a window is the sum over its offsets of that offset's weights
-    /// times the character there. So each distinct character of the batch is multiplied with
-    /// every (width, offset) slice of the filters once, in one matmul, and a window's response
-    /// is a sum of k looked-up rows. A batch has far fewer distinct characters than windows,
-    /// which makes this about five times cheaper than a matmul over every window. `track`
-    /// keeps where each maximum was, for the backward pass.
-    fn pool(&self, rows: &[&[u32]], track: bool) -> candle_core::Result<Pooled> {
-        let (e, f, nw) = (self.embedding, self.filters, self.widths.len());
-        let mut value = vec![0f32; rows.len() * nw * f];
-        let mut arg = if track { vec![0u32; rows.len() * nw * f] } else { Vec::new() };
-        // Distinct characters of the batch, numbered in order of first use.
-        let mut local: HashMap<u32, u32> = HashMap::new();
-        let mut chars: Vec<u32> = Vec::new();
-        let rows_local: Vec<Vec<u32>> = rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|&c| {
-                        *local.entry(c).or_insert_with(|| {
-                            chars.push(c);
-                            chars.len() as u32 - 1
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
-        if chars.is_empty() {
-            return Ok(Pooled { value, arg });
-        }
-        // Filter slices as rows: (width, offset, filter) → the `e` weights of that offset.
-        let mut col_of = Vec::with_capacity(nw);
+    /// The filters as rows, one per (width, offset, filter): the `e` weights of that offset;
+    /// and the first such row of each width.
+    fn filter_slices(&self) -> (Vec<f32>, Vec<usize>) {
+        let (e, f) = (self.embedding, self.filters);
+        let mut col_of = Vec::with_capacity(self.widths.len());
         let mut slices: Vec<f32> = Vec::new();
         for (wi, &k) in self.widths.iter().enumerate() {
             col_of.push(slices.len() / e);
@@ -430,23 +417,88 @@ impl Cnn {
                 }
             }
         }
-        let cols = slices.len() / e;
-        let mut x = Vec::with_capacity(chars.len() * e);
-        for &c in &chars {
+        (slices, col_of)
+    }
+
+    /// Embedding rows `units` times every filter slice, as a `[units, slices]` matrix.
+    fn project(&self, units: &[u32], slices: &[f32]) -> candle_core::Result<Tensor> {
+        let e = self.embedding;
+        let mut x = Vec::with_capacity(units.len() * e);
+        for &c in units {
             x.extend_from_slice(&self.emb[c as usize * e..(c as usize + 1) * e]);
         }
-        let x = Tensor::from_vec(x, (chars.len(), e), &Device::Cpu)?;
-        let w = Tensor::from_vec(slices, (cols, e), &Device::Cpu)?;
-        let proj = x.matmul(&w.t()?)?;
+        let x = Tensor::from_vec(x, (units.len(), e), &Device::Cpu)?;
+        let w = Tensor::from_vec(slices.to_vec(), (slices.len() / e, e), &Device::Cpu)?;
+        x.matmul(&w.t()?)
+    }
+
+    /// Max-pooled filter responses of a batch of encoded texts, while training.
+    ///
+    /// A filter's response to a window is the sum over its offsets of that offset's weights
+    /// times the unit there. So each distinct unit of the batch is multiplied with every
+    /// (width, offset) slice of the filters once, in one matmul, and a window's response is a
+    /// sum of k looked-up rows. A batch has far fewer distinct units than windows, which makes
+    /// this about five times cheaper than a matmul over every window. Keeps where each maximum
+    /// was, for the backward pass.
+    fn pool(&self, rows: &[&[u32]]) -> candle_core::Result<Pooled> {
+        // Distinct units of the batch, numbered in order of first use.
+        let mut local: HashMap<u32, u32> = HashMap::new();
+        let mut units: Vec<u32> = Vec::new();
+        let rows_local: Vec<Vec<u32>> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|&c| {
+                        *local.entry(c).or_insert_with(|| {
+                            units.push(c);
+                            units.len() as u32 - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&[u32]> = rows_local.iter().map(Vec::as_slice).collect();
+        if units.is_empty() {
+            return Ok(self.max_over_windows(&refs, &[], &[], true));
+        }
+        let (slices, col_of) = self.filter_slices();
+        let proj = self.project(&units, &slices)?;
         // Read the product in place: copying it out cost a tenth of the training time.
         let (storage, layout) = proj.storage_and_layout();
         let proj: &[f32] = match (&*storage, layout.contiguous_offsets()) {
             (candle_core::Storage::Cpu(cpu), Some((start, end))) => &cpu.as_slice::<f32>()?[start..end],
             _ => candle_core::bail!("the CNN's projection is not a contiguous CPU tensor"),
         };
+        Ok(self.max_over_windows(&refs, proj, &col_of, true))
+    }
+
+    /// Max-pooled responses for prediction: the weights no longer change, so every known
+    /// unit's projection is computed once, on first use, and kept.
+    fn pool_frozen(&self, rows: &[&[u32]]) -> Pooled {
+        let (table, col_of) = self.table.0.get_or_init(|| {
+            let (slices, col_of) = self.filter_slices();
+            let all: Vec<u32> = (0..=self.vocab.len() as u32).collect();
+            // Built from tensors of matching shapes on the CPU; a failure would be a bug.
+            let proj = self.project(&all, &slices).and_then(|t| t.flatten_all()?.to_vec1::<f32>());
+            (proj.expect("CNN projection table on CPU tensors"), col_of)
+        });
+        self.max_over_windows(rows, table, col_of, false)
+    }
+
+    /// For each row, width and filter, the largest window response plus bias, through a ReLU.
+    /// `proj` has a row of filter-slice responses per unit id used in `rows`; `col_of` is the
+    /// first slice of each width. `track` also records the winning window.
+    fn max_over_windows(&self, rows: &[&[u32]], proj: &[f32], col_of: &[usize], track: bool) -> Pooled {
+        let (f, nw) = (self.filters, self.widths.len());
+        let cols: usize = self.widths.iter().sum::<usize>() * f;
+        let mut value = vec![0f32; rows.len() * nw * f];
+        let mut arg = if track { vec![0u32; rows.len() * nw * f] } else { Vec::new() };
         let mut acc = vec![0f32; f];
         let mut best = vec![0f32; f];
-        for (b, r) in rows_local.iter().enumerate() {
+        for (b, r) in rows.iter().enumerate() {
+            if r.is_empty() {
+                continue;
+            }
             for (wi, &k) in self.widths.iter().enumerate() {
                 best.fill(f32::NEG_INFINITY);
                 let slot = (b * nw + wi) * f..(b * nw + wi + 1) * f;
@@ -475,14 +527,12 @@ impl Cnn {
                         }
                     }
                 }
-                if !r.is_empty() {
-                    for ((out, m), bias) in value[slot].iter_mut().zip(&best).zip(&self.conv_b[wi]) {
-                        *out = (m + bias).max(0.0);
-                    }
+                for ((out, m), bias) in value[slot].iter_mut().zip(&best).zip(&self.conv_b[wi]) {
+                    *out = (m + bias).max(0.0);
                 }
             }
         }
-        Ok(Pooled { value, arg })
+        Pooled { value, arg }
     }
 
     /// Code logits of a unit sequence.
@@ -495,8 +545,7 @@ impl Cnn {
     pub fn logits_many(&self, texts: &[&[u32]]) -> Vec<Vec<f32>> {
         let rows: Vec<Vec<u32>> = texts.iter().map(|t| self.encode(t)).collect();
         let refs: Vec<&[u32]> = rows.iter().map(Vec::as_slice).collect();
-        // The tensors are built here with matching shapes; a failure would be a bug.
-        let pooled = self.pool(&refs, false).expect("CNN forward pass on CPU tensors");
+        let pooled = self.pool_frozen(&refs);
         let h = self.widths.len() * self.filters;
         pooled
             .value

@@ -35,8 +35,8 @@ pub use model::{
     TrainOptions, TrainSet,
 };
 
-/// Version of the model directory layout: 3 adds the word CNN.
-pub const FORMAT: u32 = 3;
+/// Version of the model directory layout: 3 adds the word CNN, 4 averages several char CNNs.
+pub const FORMAT: u32 = 4;
 
 /// The oldest layout this build reads: format-2 models (no word CNN) predict as they did.
 pub const OLDEST_FORMAT: u32 = 2;

@@ -121,8 +121,8 @@ impl Model {
         let (flat, offsets) = ragged(&self.lexicon_cues)?;
         tensors.insert("lexicon_cues".into(), flat);
         tensors.insert("lexicon_cue_offsets".into(), offsets);
-        if let Some(cnn) = &self.cnn {
-            put_cnn(&mut tensors, "cnn", cnn)?;
+        for (i, cnn) in self.cnns.iter().enumerate() {
+            put_cnn(&mut tensors, &format!("cnn_f{i}"), cnn)?;
         }
         if let Some(cnn) = &self.word_cnn {
             put_cnn(&mut tensors, "word_cnn", cnn)?;
@@ -172,10 +172,14 @@ impl Model {
         if code_weights.len() != file.codes.len() || cues.len() != file.codes.len() {
             return Err(Error::file(&weights, "the weights do not match the card's codes"));
         }
-        let cnn = get_cnn(&t, &weights, "cnn", file.codes.len())?;
+        // The averaged char CNNs; up to format 3, one final model under `cnn`.
+        let mut cnns: Vec<Cnn> = get_cnn(&t, &weights, "cnn", file.codes.len())?.into_iter().collect();
+        while let Some(cnn) = get_cnn(&t, &weights, &format!("cnn_f{}", cnns.len()), file.codes.len())? {
+            cnns.push(cnn);
+        }
         let word_cnn = get_cnn(&t, &weights, "word_cnn", file.codes.len())?;
         Ok(Model {
-            cnn,
+            cnns,
             word_cnn,
             code_t: crate::model::transpose(&code_weights),
             polarity_t: crate::model::transpose(&polarity_weights),
