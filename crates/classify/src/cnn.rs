@@ -109,6 +109,9 @@ pub struct Cnn {
     table: ProjectionTable,
 }
 
+/// Largest projection table a model keeps for prediction, in floats (64 MB).
+const TABLE_LIMIT: usize = 16 << 20;
+
 /// A cache of [`Cnn`]'s projections for prediction: derived from the weights, so it takes no
 /// part in comparing two models. It is built once the model is trained (or loaded).
 #[derive(Debug, Clone, Default)]
@@ -475,6 +478,17 @@ impl Cnn {
     /// Max-pooled responses for prediction: the weights no longer change, so every known
     /// unit's projection is computed once, on first use, and kept.
     fn pool_frozen(&self, rows: &[&[u32]]) -> Pooled {
+        self.pool_frozen_within(rows, TABLE_LIMIT)
+    }
+
+    /// [`Cnn::pool_frozen`], keeping a table only up to `limit` floats; a bigger vocabulary
+    /// (say the words of a very large project) is projected batch by batch instead.
+    fn pool_frozen_within(&self, rows: &[&[u32]], limit: usize) -> Pooled {
+        let cols = self.widths.iter().sum::<usize>() * self.filters;
+        if (self.vocab.len() + 1) * cols > limit {
+            // Built from tensors of matching shapes on the CPU; a failure would be a bug.
+            return self.pool(rows).expect("CNN forward pass on CPU tensors");
+        }
         let (table, col_of) = self.table.0.get_or_init(|| {
             let (slices, col_of) = self.filter_slices();
             let all: Vec<u32> = (0..=self.vocab.len() as u32).collect();
@@ -563,5 +577,27 @@ impl Cnn {
                 z
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_projection_table_and_the_batch_projection_agree() {
+        let texts: Vec<Vec<u32>> = ["动力很猛", "油耗太高了", "后排空间大", "动力一般油耗低"].iter().map(|t| char_units(t, 100)).collect();
+        let targets = vec![vec![0], vec![1], vec![2], vec![0, 1]];
+        let params = CnnParams { embedding: 8, filters: 4, epochs: 2, min_steps: 2, min_count: 1, ..CnnParams::default() };
+        let cnn = train(&texts, &targets, 3, &params, 1, &|_, _| true).unwrap().unwrap();
+        let mut rows: Vec<Vec<u32>> = texts.iter().map(|t| cnn.encode(t)).collect();
+        rows.push(cnn.encode(&char_units("没见过的字", 100)));
+        let refs: Vec<&[u32]> = rows.iter().map(Vec::as_slice).collect();
+        let by_table = cnn.pool_frozen_within(&refs, usize::MAX).value;
+        let by_batch = cnn.pool_frozen_within(&refs, 0).value;
+        assert!(by_table.iter().any(|&v| v > 0.0), "some filters fire");
+        for (a, b) in by_table.iter().zip(&by_batch) {
+            assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+        }
     }
 }
