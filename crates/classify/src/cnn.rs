@@ -113,7 +113,8 @@ pub struct Cnn {
 const TABLE_LIMIT: usize = 16 << 20;
 
 /// A cache of [`Cnn`]'s projections for prediction: derived from the weights, so it takes no
-/// part in comparing two models. It is built once the model is trained (or loaded).
+/// part in comparing two models. It is built on the model's first prediction, once its
+/// weights no longer change.
 #[derive(Debug, Clone, Default)]
 struct ProjectionTable(std::sync::OnceLock<(Vec<f32>, Vec<usize>)>);
 

@@ -429,7 +429,7 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
     for (k, &i) in order.iter().enumerate() {
         fold_of[i] = k % folds;
     }
-    // Progress steps: the SVM folds, every CNN epoch, the final models.
+    // Progress steps: the SVM folds, every CNN epoch, the final SVMs.
     let nets: Vec<NetInput> = [
         (&options.cnn, Unit::Char),
         (&options.word_cnn, Unit::Word),
@@ -439,8 +439,8 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
     .map(|(params, unit)| NetInput {
         params,
         unit,
-        // Measured on the dev folds: averaging the char CNN's fold models beats one final
-        // model (code micro-F1 +0.14); for the weaker word CNN it made no difference.
+        // Measured on the dev folds: averaging the char CNN's fold models beat one final model
+        // (code micro-F1 +0.11 in scripts/eval-dev-folds.sh); for the word CNN it did nothing.
         average_folds: unit == Unit::Char,
         units: match unit {
             Unit::Char => set.examples.par_iter().map(|e| cnn::char_units(&e.text, params.max_units)).collect(),
@@ -524,8 +524,8 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         }
     }
 
-    // The CNNs, cross-fitted on the same folds, plus their final models on everything. Each
-    // row's out-of-fold logits of the nets are concatenated, char CNN first.
+    // The CNNs, cross-fitted on the same folds (plus the word CNN's final model on everything).
+    // Each row's out-of-fold logits of the nets are concatenated, char CNN first.
     let trained = train_cnns(&prep, &nets, &fold_of, folds, codes.len(), options.seed, steps, on_event)?;
     let mut oof_cnn = vec![Vec::new(); n];
     let (mut char_cnns, mut final_word_cnn) = (Vec::new(), None);
