@@ -14,6 +14,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mut rdr = csv::Reader::from_path(&args[1]).expect("csv");
     let codes = ["动力", "价格", "油耗", "操控", "舒适性", "配置", "安全性", "内饰", "外观", "空间"];
+    let aux = std::env::var("AUX").is_ok();
     let mut rows: Vec<(String, Vec<usize>, usize)> = Vec::new();
     let headers = rdr.headers().expect("headers").clone();
     let col = |n: &str| headers.iter().position(|h| h == n).expect(n);
@@ -22,7 +23,7 @@ fn main() {
         let r = r.expect("row");
         let mut t: Vec<usize> = r[lc].split('|').filter_map(|p| p.rsplit_once(':')).filter_map(|(c, _)| codes.iter().position(|x| *x == c)).collect();
         t.dedup();
-        if std::env::var("AUX").is_ok() {
+        if aux {
             // Auxiliary outputs: one per (code, polarity) pair after the codes.
             for (c, p) in r[lc].split('|').filter_map(|p| p.rsplit_once(':')) {
                 if let (Some(ci), Ok(k)) = (codes.iter().position(|x| *x == c), p.parse::<i64>()) {
@@ -57,8 +58,8 @@ fn main() {
     let seed: u64 = std::env::var("SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(7);
     let members: u64 = std::env::var("SEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let mut logits: Vec<Vec<f32>> = vec![vec![0.0; codes.len()]; test.len()];
+    let outputs = if aux { 4 * codes.len() } else { codes.len() };
     for m in 0..members {
-        let outputs = if std::env::var("AUX").is_ok() { 4 * codes.len() } else { codes.len() };
         let model = cnn::train(&x, &y, outputs, &params, seed + 1000 * m, &|e, l| {
             println!("epoch {e} loss {l:.4}");
             true
