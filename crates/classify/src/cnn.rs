@@ -19,6 +19,7 @@
 use crate::features::normalise;
 use candle_core::{Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use multiversion::multiversion;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -56,6 +57,8 @@ pub struct CnnParams {
     /// rows teach the max-pooled net that topics add up (measured on the dev folds: +0.5 points
     /// code micro-F1 for the char CNN alone at the same training time).
     pub concat: f32,
+    /// Cross-fitting folds of this net; 0 uses the model's own (`TrainOptions::folds`).
+    pub folds: usize,
 }
 
 impl Default for CnnParams {
@@ -74,6 +77,7 @@ impl Default for CnnParams {
             max_units: 3000,
             min_count: 2,
             concat: 0.5,
+            folds: 0,
         }
     }
 }
@@ -144,15 +148,23 @@ impl Adam {
     }
 
     fn step(&mut self, w: &mut [f32], g: &[f32], range: std::ops::Range<usize>, t: usize, lr: f32, wd: f32) {
-        let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+        let (b1, b2) = (0.9f32, 0.999f32);
         let c1 = 1.0 / (1.0 - b1.powi(t as i32));
         let c2 = 1.0 / (1.0 - b2.powi(t as i32));
-        for x in range {
-            let gi = g[x];
-            self.m[x] = b1 * self.m[x] + (1.0 - b1) * gi;
-            self.v[x] = b2 * self.v[x] + (1.0 - b2) * gi * gi;
-            w[x] = w[x] * (1.0 - lr * wd) - lr * (self.m[x] * c1) / ((self.v[x] * c2).sqrt() + eps);
-        }
+        let r = range;
+        adam_update(&mut w[r.clone()], &g[r.clone()], &mut self.m[r.clone()], &mut self.v[r], c1, c2, lr, wd);
+    }
+}
+
+/// One Adam step over matching slices; `c1`, `c2` are the bias corrections.
+#[allow(clippy::too_many_arguments)]
+#[multiversion(targets = "simd")]
+fn adam_update(w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], c1: f32, c2: f32, lr: f32, wd: f32) {
+    let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+    for (((w, &gi), m), v) in w.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+        *m = b1 * *m + (1.0 - b1) * gi;
+        *v = b2 * *v + (1.0 - b2) * gi * gi;
+        *w = *w * (1.0 - lr * wd) - lr * (*m * c1) / ((*v * c2).sqrt() + eps);
     }
 }
 
@@ -310,36 +322,7 @@ pub fn train(
             let mut g_b: Vec<Vec<f32>> = cnn.conv_b.iter().map(|b| vec![0f32; b.len()]).collect();
             let mut used: Vec<usize> = Vec::new();
             let nw = cnn.widths.len();
-            for (b, row) in rows.iter().enumerate() {
-                for (wi, &k) in cnn.widths.iter().enumerate() {
-                    let ke = k * e;
-                    for (fi, gb) in g_b[wi].iter_mut().enumerate() {
-                        let o = (b * nw + wi) * f + fi;
-                        let g = g_pooled[o];
-                        if pooled.value[o] <= 0.0 || g == 0.0 {
-                            continue;
-                        }
-                        let t = pooled.arg[o] as usize;
-                        *gb += g;
-                        for j in 0..k.min(row.len() - t) {
-                            let c = row[t + j] as usize;
-                            if !touched[c] {
-                                touched[c] = true;
-                                used.push(c);
-                            }
-                            let at = fi * ke + j * e;
-                            let w = &cnn.conv_w[wi][at..at + e];
-                            let x = &cnn.emb[c * e..(c + 1) * e];
-                            let gw = &mut g_w[wi][at..at + e];
-                            let gx = &mut g_emb[c * e..(c + 1) * e];
-                            for d in 0..e {
-                                gw[d] += g * x[d];
-                                gx[d] += g * w[d];
-                            }
-                        }
-                    }
-                }
-            }
+            conv_backward(&cnn, &rows, &pooled, &g_pooled, &mut g_w, &mut g_b, &mut g_emb, &mut touched, &mut used);
             let lr = lr as f32;
             for wi in 0..nw {
                 let len = cnn.conv_w[wi].len();
@@ -360,6 +343,106 @@ pub fn train(
     cnn.out_w = out_w.as_tensor().flatten_all()?.to_vec1::<f32>()?;
     cnn.out_b = out_b.as_tensor().to_vec1::<f32>()?;
     Ok(Some(cnn))
+}
+
+/// The convolution's backward pass, through each filter's winning window only: adds to the
+/// weight, bias and embedding gradients, and lists each embedding row it reaches once in
+/// `used` (marking it in `touched`).
+#[allow(clippy::too_many_arguments)]
+#[multiversion(targets = "simd")]
+fn conv_backward(
+    cnn: &Cnn,
+    rows: &[&[u32]],
+    pooled: &Pooled,
+    g_pooled: &[f32],
+    g_w: &mut [Vec<f32>],
+    g_b: &mut [Vec<f32>],
+    g_emb: &mut [f32],
+    touched: &mut [bool],
+    used: &mut Vec<usize>,
+) {
+    let (e, f, nw) = (cnn.embedding, cnn.filters, cnn.widths.len());
+    for (b, row) in rows.iter().enumerate() {
+        for (wi, &k) in cnn.widths.iter().enumerate() {
+            let ke = k * e;
+            for (fi, gb) in g_b[wi].iter_mut().enumerate() {
+                let o = (b * nw + wi) * f + fi;
+                let g = g_pooled[o];
+                if pooled.value[o] <= 0.0 || g == 0.0 {
+                    continue;
+                }
+                let t = pooled.arg[o] as usize;
+                *gb += g;
+                for j in 0..k.min(row.len() - t) {
+                    let c = row[t + j] as usize;
+                    if !touched[c] {
+                        touched[c] = true;
+                        used.push(c);
+                    }
+                    let at = fi * ke + j * e;
+                    let w = &cnn.conv_w[wi][at..at + e];
+                    let x = &cnn.emb[c * e..(c + 1) * e];
+                    let gw = &mut g_w[wi][at..at + e];
+                    let gx = &mut g_emb[c * e..(c + 1) * e];
+                    for ((gw, gx), (x, w)) in gw.iter_mut().zip(gx.iter_mut()).zip(x.iter().zip(w)) {
+                        *gw += g * x;
+                        *gx += g * w;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// [`Cnn::max_over_windows`], compiled for each SIMD level and picked at run time: the sums
+/// and maxima over rows of filters are a large share of training and prediction. The float operations are the
+/// same on every level, so every machine gets the same model from the same seed.
+#[multiversion(targets = "simd")]
+fn max_over_windows(cnn: &Cnn, rows: &[&[u32]], proj: &[f32], col_of: &[usize], track: bool) -> Pooled {
+    let (f, nw) = (cnn.filters, cnn.widths.len());
+    let cols: usize = cnn.widths.iter().sum::<usize>() * f;
+    let mut value = vec![0f32; rows.len() * nw * f];
+    let mut arg = if track { vec![0u32; rows.len() * nw * f] } else { Vec::new() };
+    let mut acc = vec![0f32; f];
+    let mut best = vec![0f32; f];
+    for (b, r) in rows.iter().enumerate() {
+        if r.is_empty() {
+            continue;
+        }
+        for (wi, &k) in cnn.widths.iter().enumerate() {
+            best.fill(f32::NEG_INFINITY);
+            let slot = (b * nw + wi) * f..(b * nw + wi + 1) * f;
+            for t in 0..r.len() {
+                let row = |j: usize| {
+                    let start = r[t + j] as usize * cols + col_of[wi] + j * f;
+                    &proj[start..start + f]
+                };
+                acc.copy_from_slice(row(0));
+                for j in 1..k.min(r.len() - t) {
+                    for (a, v) in acc.iter_mut().zip(row(j)) {
+                        *a += v;
+                    }
+                }
+                // Branch-free, so the compiler can vectorise; only training needs the argmax.
+                if track {
+                    let t = t as u32;
+                    for ((a, m), i) in acc.iter().zip(best.iter_mut()).zip(arg[slot.clone()].iter_mut()) {
+                        let better = *a > *m;
+                        *m = if better { *a } else { *m };
+                        *i = if better { t } else { *i };
+                    }
+                } else {
+                    for (a, m) in acc.iter().zip(best.iter_mut()) {
+                        *m = if *a > *m { *a } else { *m };
+                    }
+                }
+            }
+            for ((out, m), bias) in value[slot].iter_mut().zip(&best).zip(&cnn.conv_b[wi]) {
+                *out = (m + bias).max(0.0);
+            }
+        }
+    }
+    Pooled { value, arg }
 }
 
 impl Cnn {
@@ -504,50 +587,7 @@ impl Cnn {
     /// `proj` has a row of filter-slice responses per unit id used in `rows`; `col_of` is the
     /// first slice of each width. `track` also records the winning window.
     fn max_over_windows(&self, rows: &[&[u32]], proj: &[f32], col_of: &[usize], track: bool) -> Pooled {
-        let (f, nw) = (self.filters, self.widths.len());
-        let cols: usize = self.widths.iter().sum::<usize>() * f;
-        let mut value = vec![0f32; rows.len() * nw * f];
-        let mut arg = if track { vec![0u32; rows.len() * nw * f] } else { Vec::new() };
-        let mut acc = vec![0f32; f];
-        let mut best = vec![0f32; f];
-        for (b, r) in rows.iter().enumerate() {
-            if r.is_empty() {
-                continue;
-            }
-            for (wi, &k) in self.widths.iter().enumerate() {
-                best.fill(f32::NEG_INFINITY);
-                let slot = (b * nw + wi) * f..(b * nw + wi + 1) * f;
-                for t in 0..r.len() {
-                    let row = |j: usize| {
-                        let start = r[t + j] as usize * cols + col_of[wi] + j * f;
-                        &proj[start..start + f]
-                    };
-                    acc.copy_from_slice(row(0));
-                    for j in 1..k.min(r.len() - t) {
-                        for (a, v) in acc.iter_mut().zip(row(j)) {
-                            *a += v;
-                        }
-                    }
-                    // Branch-free, so the compiler can vectorise; only training needs the argmax.
-                    if track {
-                        let t = t as u32;
-                        for ((a, m), i) in acc.iter().zip(best.iter_mut()).zip(arg[slot.clone()].iter_mut()) {
-                            let better = *a > *m;
-                            *m = if better { *a } else { *m };
-                            *i = if better { t } else { *i };
-                        }
-                    } else {
-                        for (a, m) in acc.iter().zip(best.iter_mut()) {
-                            *m = if *a > *m { *a } else { *m };
-                        }
-                    }
-                }
-                for ((out, m), bias) in value[slot].iter_mut().zip(&best).zip(&self.conv_b[wi]) {
-                    *out = (m + bias).max(0.0);
-                }
-            }
-        }
-        Pooled { value, arg }
+        max_over_windows(self, rows, proj, col_of, track)
     }
 
     /// Code logits of a unit sequence.

@@ -423,12 +423,7 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
     // Cross-fitting folds, fixed up front so progress can count its steps.
     let n = set.examples.len();
     let folds = options.folds.clamp(2, n.max(2));
-    let mut order: Vec<usize> = (0..n).collect();
-    order.shuffle(&mut ChaCha8Rng::seed_from_u64(options.seed));
-    let mut fold_of = vec![0usize; n];
-    for (k, &i) in order.iter().enumerate() {
-        fold_of[i] = k % folds;
-    }
+    let fold_of = fold_assignment(n, folds, options.seed);
     // Progress steps: the SVM folds, every CNN epoch, the final SVMs.
     let nets: Vec<NetInput> = [
         (&options.cnn, Unit::Char),
@@ -439,6 +434,8 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
     .map(|(params, unit)| NetInput {
         params,
         unit,
+        folds: net_folds(params, folds, n),
+        fold_of: if net_folds(params, folds, n) == folds { fold_of.clone() } else { fold_assignment(n, net_folds(params, folds, n), options.seed ^ 0x5EED_F01D) },
         // Measured on the dev folds: averaging the char CNN's fold models beat one final model
         // (code micro-F1 +0.11 in scripts/eval-dev-folds.sh); for the word CNN it did nothing.
         average_folds: unit == Unit::Char,
@@ -450,7 +447,7 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
     .collect();
     let cnn_epochs: usize = nets
         .iter()
-        .map(|net| net.models(folds).map(|f| cnn::epochs_for(fold_of.iter().filter(|&&x| f == folds || x != f).count(), net.params)).sum::<usize>())
+        .map(|net| net.models().map(|f| cnn::epochs_for(net.fold_of.iter().filter(|&&x| f == net.folds || x != f).count(), net.params)).sum::<usize>())
         .sum();
     let steps = folds + cnn_epochs + 1;
     let prep = Prepared { tokens, docs, targets };
@@ -526,7 +523,7 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
 
     // The CNNs, cross-fitted on the same folds (plus the word CNN's final model on everything).
     // Each row's out-of-fold logits of the nets are concatenated, char CNN first.
-    let trained = train_cnns(&prep, &nets, &fold_of, folds, codes.len(), options.seed, steps, on_event)?;
+    let trained = train_cnns(&prep, &nets, folds, codes.len(), options.seed, steps, on_event)?;
     let mut oof_cnn = vec![Vec::new(); n];
     let (mut char_cnns, mut final_word_cnn) = (Vec::new(), None);
     for (net, (oof, mut models)) in nets.iter().zip(trained) {
@@ -689,13 +686,36 @@ struct NetInput<'a> {
     /// Predict with the average of the cross-fitting fold models, with no final model.
     average_folds: bool,
     units: Vec<Vec<u32>>,
+    /// This net's cross-fitting folds, and each row's fold among them.
+    folds: usize,
+    fold_of: Vec<usize>,
 }
 
 impl NetInput<'_> {
     /// The models to train: `f < folds` leaves fold `f` out, `folds` is the final one.
-    fn models(&self, folds: usize) -> std::ops::Range<usize> {
-        0..folds + usize::from(!self.average_folds)
+    fn models(&self) -> std::ops::Range<usize> {
+        0..self.folds + usize::from(!self.average_folds)
     }
+}
+
+/// The cross-fitting folds of a net: its own setting, or the model's.
+fn net_folds(params: &CnnParams, folds: usize, n: usize) -> usize {
+    if params.folds == 0 {
+        folds
+    } else {
+        params.folds.clamp(2, n.max(2))
+    }
+}
+
+/// Each of `n` rows' fold among `folds`, from a seeded shuffle.
+fn fold_assignment(n: usize, folds: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+    let mut fold_of = vec![0usize; n];
+    for (k, &i) in order.iter().enumerate() {
+        fold_of[i] = k % folds;
+    }
+    fold_of
 }
 
 /// Trains each net on each cross-fitting fold's other rows and, unless it averages its folds,
@@ -706,7 +726,6 @@ impl NetInput<'_> {
 fn train_cnns(
     prep: &Prepared,
     nets: &[NetInput],
-    fold_of: &[usize],
     folds: usize,
     n_codes: usize,
     seed: u64,
@@ -717,17 +736,18 @@ fn train_cnns(
         return Ok(Vec::new());
     }
     cnn::single_threaded_candle();
-    let n = fold_of.len();
+    let n = prep.targets.len();
     let code_targets: Vec<Vec<usize>> = prep.targets.iter().map(|t| t.iter().map(|x| x.0).collect()).collect();
     let stop = std::sync::atomic::AtomicBool::new(false);
     let (tx, rx) = std::sync::mpsc::channel::<f64>();
     // Job (net, f): model `f < folds` leaves fold `f` out; model `folds` sees everything.
-    let jobs: Vec<(usize, usize)> = nets.iter().enumerate().flat_map(|(k, net)| net.models(folds).map(move |f| (k, f))).collect();
+    let jobs: Vec<(usize, usize)> = nets.iter().enumerate().flat_map(|(k, net)| net.models().map(move |f| (k, f))).collect();
     let models = std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
             jobs.par_iter()
                 .map_with(tx, |tx, &(k, f)| {
-                    let rows: Vec<usize> = (0..n).filter(|&i| f == folds || fold_of[i] != f).collect();
+                    let net = &nets[k];
+                    let rows: Vec<usize> = (0..n).filter(|&i| f == net.folds || net.fold_of[i] != f).collect();
                     let texts: Vec<Vec<u32>> = rows.iter().map(|&i| nets[k].units[i].clone()).collect();
                     let targets: Vec<Vec<usize>> = rows.iter().map(|&i| code_targets[i].clone()).collect();
                     let seed = seed ^ ((f as u64) << 20) ^ (3000 + 7919 * k as u64);
@@ -752,11 +772,11 @@ fn train_cnns(
     let mut models: Vec<Cnn> = models.into_iter().map(|m| m.ok_or(Error::Cancelled)).collect::<Result<_>>()?;
     let mut out = Vec::new();
     for net in nets.iter().rev() {
-        let mut per_fold: Vec<Cnn> = models.split_off(models.len() - net.models(folds).len());
+        let mut per_fold: Vec<Cnn> = models.split_off(models.len() - net.models().len());
         let final_model = if net.average_folds { None } else { per_fold.pop() };
         let mut oof = vec![Vec::new(); n];
         for (f, model) in per_fold.iter().enumerate() {
-            let rows: Vec<usize> = (0..n).filter(|&i| fold_of[i] == f).collect();
+            let rows: Vec<usize> = (0..n).filter(|&i| net.fold_of[i] == f).collect();
             let logits: Vec<Vec<f32>> = rows
                 .par_chunks(64)
                 .flat_map_iter(|chunk| model.logits_many(&chunk.iter().map(|&i| net.units[i].as_slice()).collect::<Vec<_>>()))
