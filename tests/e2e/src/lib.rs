@@ -251,6 +251,11 @@ pub mod action {
 
     /// Clicks the element, trying again if the page redrew it between finding and clicking.
     pub async fn click(app: &App, id: &str) {
+        find::id(app, id).await;
+        // Centre it first, so WebDriver has no scrolling left to do: a click on a button at the
+        // window's bottom edge once did nothing in CI (frame_add_code_publish_and_diff).
+        let centre = "document.getElementById(arguments[0]).scrollIntoView({ block: 'center', inline: 'nearest' });";
+        app.client.execute(centre, vec![id.into()]).await.unwrap_or_else(|e| panic!("scroll #{id} into view: {e}"));
         let deadline = std::time::Instant::now() + super::TIMEOUT;
         loop {
             match find::id(app, id).await.click().await {
