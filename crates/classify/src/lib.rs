@@ -35,8 +35,9 @@ pub use model::{
     TrainOptions, TrainSet,
 };
 
-/// Version of the model directory layout: 3 adds the word CNN, 4 averages several char CNNs.
-pub const FORMAT: u32 = 4;
+/// Version of the model directory layout: 3 adds the word CNN, 4 averages several char CNNs,
+/// 5 adds each net's best other logit to the stacked calibration.
+pub const FORMAT: u32 = 5;
 
 /// The oldest layout this build reads: format-2 models (no word CNN) predict as they did.
 pub const OLDEST_FORMAT: u32 = 2;
