@@ -400,8 +400,8 @@ fn conv_backward(
 }
 
 /// [`Cnn::max_over_windows`], compiled for each SIMD level and picked at run time: the sums
-/// and maxima over rows of filters are a large share of training and prediction. The float operations are the
-/// same on every level, so every machine gets the same model from the same seed.
+/// and maxima over rows of filters are a large share of training and prediction. The float
+/// operations are the same on every level, so every machine gets the same model from a seed.
 #[multiversion(targets = "simd")]
 fn max_over_windows(cnn: &Cnn, rows: &[&[u32]], proj: &[f32], col_of: &[usize], track: bool) -> Pooled {
     let (f, nw) = (cnn.filters, cnn.widths.len());

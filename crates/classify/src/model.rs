@@ -432,11 +432,15 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
     ]
     .into_iter()
     .filter(|(p, _)| p.enabled)
-    .map(|(params, unit)| NetInput {
+    .map(|(params, unit)| {
+        let own = net_folds(params, folds, n);
+        (params, unit, own, if own == folds { fold_of.clone() } else { fold_assignment(n, own, options.seed ^ 0x5EED_F01D) })
+    })
+    .map(|(params, unit, folds, fold_of)| NetInput {
         params,
         unit,
-        folds: net_folds(params, folds, n),
-        fold_of: if net_folds(params, folds, n) == folds { fold_of.clone() } else { fold_assignment(n, net_folds(params, folds, n), options.seed ^ 0x5EED_F01D) },
+        folds,
+        fold_of,
         // Measured on the dev folds: averaging the char CNN's fold models beat one final model
         // (code micro-F1 +0.11 in scripts/eval-dev-folds.sh); for the word CNN it did nothing.
         average_folds: unit == Unit::Char,
@@ -542,14 +546,15 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
     fn cnn_of(v: &[f32]) -> Option<&[f32]> {
         (!v.is_empty()).then_some(v)
     }
+    let stack = Stack::of(options, crate::FORMAT);
     let code_calibration: Vec<Platt> = (0..codes.len())
         .map(|c| {
-            let z: Vec<Vec<f32>> = (0..n).map(|i| calibration_inputs(&oof_code[i], cnn_of(&oof_cnn[i]), c, Stack::of(options, crate::FORMAT))).collect();
+            let z: Vec<Vec<f32>> = (0..n).map(|i| calibration_inputs(&oof_code[i], cnn_of(&oof_cnn[i]), c, stack)).collect();
             let y: Vec<bool> = prep.targets.iter().map(|t| t.iter().any(|x| x.0 == c)).collect();
             Platt::fit(&z, &y)
         })
         .collect();
-    let oof_prob: Vec<Vec<f32>> = (0..n).map(|i| calibrated(&oof_code[i], cnn_of(&oof_cnn[i]), &code_calibration, Stack::of(options, crate::FORMAT))).collect();
+    let oof_prob: Vec<Vec<f32>> = (0..n).map(|i| calibrated(&oof_code[i], cnn_of(&oof_cnn[i]), &code_calibration, stack)).collect();
     let pol_calibration = Softmax::fit(
         &oof_pol.iter().map(|x| x.3.clone()).collect::<Vec<_>>(),
         &oof_pol.iter().map(|x| x.2).collect::<Vec<_>>(),
