@@ -11,7 +11,8 @@
 //!   sigmoid per code) that reads word order; one reads characters, one jieba words, and their
 //!   logits join the SVMs' scores in the stacked code calibrations.
 //! - [`model`]: training with cross-fitting, prediction, active-learning uncertainty; the
-//!   F1-rule thresholds maximise the mean of code and pair micro-F1 out of fold.
+//!   F1-rule threshold, one for all codes, maximises the mean of code and pair micro-F1 out of
+//!   fold.
 //! - [`store`]: the model directory (`weights.safetensors`, `tokenizer.json`, `card.json`).
 //! - [`metrics`]: code and (code, polarity) pair F1, scored like the shared baselines.
 //!
