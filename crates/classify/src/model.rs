@@ -800,11 +800,12 @@ fn train_cnns(
     let mut models: Vec<Cnn> = models.into_iter().map(|m| m.ok_or(Error::Cancelled)).collect::<Result<_>>()?;
     let mut out = Vec::new();
     for net in nets.iter().rev() {
-        let mut per_fold: Vec<Cnn> = models.split_off(models.len() - net.models().len() * net.seeds());
+        let seeds = net.seeds();
+        let mut per_fold: Vec<Cnn> = models.split_off(models.len() - net.models().len() * seeds);
         let final_model = if net.average_folds { None } else { per_fold.pop() };
         let mut oof = vec![vec![0f32; n_codes]; n];
         for (j, model) in per_fold.iter().enumerate() {
-            let f = j / net.seeds();
+            let f = j / seeds;
             let rows: Vec<usize> = (0..n).filter(|&i| net.fold_of[i] == f).collect();
             let logits: Vec<Vec<f32>> = rows
                 .par_chunks(64)
@@ -812,13 +813,12 @@ fn train_cnns(
                 .collect();
             for (&i, l) in rows.iter().zip(logits) {
                 for (a, v) in oof[i].iter_mut().zip(l) {
-                    *a += v / net.seeds() as f32;
+                    *a += v / seeds as f32;
                 }
             }
         }
         // Only each fold's first net predicts: all of a fold's nets would make prediction
         // slower (see `CnnParams::seeds`).
-        let seeds = net.seeds();
         let predictors: Vec<Cnn> = per_fold.into_iter().enumerate().filter(|(j, _)| j % seeds == 0).map(|(_, m)| m).collect();
         out.push((oof, final_model.map_or(predictors, |m| vec![m])));
     }
