@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 use jieba_rs::Jieba;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use tokenizers::models::wordlevel::{WordLevel, WordLevelTrainer};
 use tokenizers::models::TrainerWrapper;
 use tokenizers::pre_tokenizers::whitespace::WhitespaceSplit;
@@ -59,7 +59,7 @@ impl Default for FeatureConfig {
 }
 
 /// A feature occurrence: vocabulary id and the char span it covers.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     pub id: u32,
     pub start: u32,
@@ -123,6 +123,20 @@ pub fn normalise(text: &str) -> Vec<char> {
     out
 }
 
+/// A feature occurrence as [`Extractor::visit`] gives it.
+pub enum Feature<'a> {
+    /// A char n-gram, whitespace already `▁`.
+    Chars(&'a [char]),
+    /// Any other feature string (`w:` words, `b:` bigrams).
+    Text(&'a str),
+}
+
+/// Up to three chars as one integer (each code point plus one, in 21 bits), so that the
+/// commonest features are looked up without hashing or comparing strings.
+fn pack_chars(chars: &[char]) -> Option<u64> {
+    (!chars.is_empty() && chars.len() <= 3).then(|| chars.iter().enumerate().map(|(i, &c)| (c as u64 + 1) << (21 * i)).sum())
+}
+
 /// The feature strings of a text with their char spans; whitespace inside a feature becomes `▁`
 /// so that the strings survive the tokenizer's whitespace split.
 pub struct Extractor {
@@ -148,21 +162,31 @@ impl Extractor {
 
     /// Calls `f(feature, start, end)` for every feature occurrence, in text order per block.
     pub fn for_each(&self, text: &str, mut f: impl FnMut(&str, u32, u32)) {
-        let chars = normalise(text);
         let mut buf = String::with_capacity(16);
+        self.visit(text, |feature, s, e| match feature {
+            Feature::Chars(gram) => {
+                buf.clear();
+                buf.extend(gram);
+                f(&buf, s, e)
+            }
+            Feature::Text(t) => f(t, s, e),
+        });
+    }
+
+    /// [`Extractor::for_each`] without spelling out the char n-grams, which a caller may look
+    /// up by their chars (most features of a text are char n-grams).
+    pub fn visit(&self, text: &str, mut f: impl FnMut(Feature<'_>, u32, u32)) {
+        let chars = normalise(text);
+        let grams: Vec<char> = chars.iter().map(|&c| if c == ' ' { '▁' } else { c }).collect();
         for n in self.config.char_min..=self.config.char_max {
-            if n == 0 || chars.len() < n {
+            if n == 0 || grams.len() < n {
                 continue;
             }
-            for s in 0..=chars.len() - n {
-                buf.clear();
-                for &c in &chars[s..s + n] {
-                    buf.push(if c == ' ' { '▁' } else { c });
-                }
-                if n == 1 && buf == "▁" {
+            for s in 0..=grams.len() - n {
+                if n == 1 && grams[s] == '▁' {
                     continue;
                 }
-                f(&buf, s as u32, (s + n) as u32);
+                f(Feature::Chars(&grams[s..s + n]), s as u32, (s + n) as u32);
             }
         }
         if let Some(jieba) = &self.jieba {
@@ -173,11 +197,12 @@ impl Extractor {
                     words.push((t.word, t.start as u32, t.end as u32));
                 }
             }
+            let mut buf = String::with_capacity(16);
             for (w, s, e) in &words {
                 buf.clear();
                 buf.push_str("w:");
                 buf.push_str(w);
-                f(&buf, *s, *e);
+                f(Feature::Text(&buf), *s, *e);
             }
             if self.config.word_bigrams {
                 for pair in words.windows(2) {
@@ -186,7 +211,7 @@ impl Extractor {
                     buf.push_str(pair[0].0);
                     buf.push('|');
                     buf.push_str(pair[1].0);
-                    f(&buf, pair[0].1, pair[1].2);
+                    f(Feature::Text(&buf), pair[0].1, pair[1].2);
                 }
             }
         }
@@ -230,7 +255,11 @@ pub fn train_tokenizer(extractor: &Extractor, texts: &[&str]) -> Result<Tokenize
 /// Feature extraction plus the vocabulary and IDF: text to weighted sparse vectors.
 pub struct Featurizer {
     pub extractor: Extractor,
-    vocab: HashMap<String, u32>,
+    /// Feature string to id; looked up for every feature of every text, hence a fast hasher.
+    vocab: FxHashMap<String, u32>,
+    /// The ids of the vocabulary's strings of up to three chars, by [`pack_chars`]: the char
+    /// n-gram lookups, without a string hash and comparison per lookup.
+    short: FxHashMap<u64, u32>,
     /// Block of each id.
     block: Vec<Block>,
     /// Whether each id is a single jieba word (the units of the word CNN).
@@ -243,7 +272,7 @@ pub struct Featurizer {
 
 impl Featurizer {
     pub fn new(extractor: Extractor, tokenizer: &Tokenizer) -> Featurizer {
-        let vocab = tokenizer.get_vocab(true);
+        let vocab: FxHashMap<String, u32> = tokenizer.get_vocab(true).into_iter().collect();
         let dim = vocab.values().map(|&i| i as usize + 1).max().unwrap_or(0);
         let mut block = vec![Block::Char; dim];
         let mut word = vec![false; dim];
@@ -253,7 +282,14 @@ impl Featurizer {
             }
             word[i as usize] = s.starts_with("w:");
         }
-        Featurizer { extractor, vocab, block, word, idf: vec![1.0; dim], unknown_idf: 1.0 }
+        let short = vocab
+            .iter()
+            .filter_map(|(s, &i)| {
+                let chars: Vec<char> = s.chars().collect();
+                pack_chars(&chars).map(|key| (key, i))
+            })
+            .collect();
+        Featurizer { extractor, vocab, short, block, word, idf: vec![1.0; dim], unknown_idf: 1.0 }
     }
 
     pub fn dim(&self) -> usize {
@@ -265,16 +301,35 @@ impl Featurizer {
     /// scaled like the training texts (whose rare features the held-out folds did not know).
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::with_capacity(text.len());
-        self.extractor.for_each(text, |s, start, end| {
-            let id = match self.vocab.get(s) {
-                Some(&id) => id,
-                None if s.starts_with("w:") => UNKNOWN_WORD,
-                None if s.starts_with("b:") => UNKNOWN_BIGRAM,
-                None => UNKNOWN_CHAR,
+        let mut buf = String::with_capacity(16);
+        self.extractor.visit(text, |feature, start, end| {
+            let id = match feature {
+                Feature::Chars(gram) => match pack_chars(gram) {
+                    Some(key) => self.short.get(&key).copied().unwrap_or_else(|| match gram {
+                        ['w', ':', ..] => UNKNOWN_WORD,
+                        ['b', ':', ..] => UNKNOWN_BIGRAM,
+                        _ => UNKNOWN_CHAR,
+                    }),
+                    None => {
+                        buf.clear();
+                        buf.extend(gram);
+                        self.id_of(&buf)
+                    }
+                },
+                Feature::Text(s) => self.id_of(s),
             };
             out.push(Token { id, start, end });
         });
         out
+    }
+
+    fn id_of(&self, s: &str) -> u32 {
+        match self.vocab.get(s) {
+            Some(&id) => id,
+            None if s.starts_with("w:") => UNKNOWN_WORD,
+            None if s.starts_with("b:") => UNKNOWN_BIGRAM,
+            None => UNKNOWN_CHAR,
+        }
     }
 
     /// Whether a token id is a single jieba word (an unknown word counts).
@@ -348,6 +403,21 @@ mod tests {
     fn normalise_folds_width_case_and_spaces() {
         let s: String = normalise("  ＸＶ\u{a0}\u{a0}油耗 Ok ").into_iter().collect();
         assert_eq!(s, "xv 油耗 ok");
+    }
+
+    #[test]
+    fn tokens_look_up_char_grams_as_their_strings_would() {
+        let train = ["变速箱顿挫 给油 w:ab", "空调不制冷，4S店等了3小时", "x  y 油耗高"];
+        let extractor = Extractor::new(FeatureConfig { char_max: 4, ..FeatureConfig::default() });
+        let tokenizer = train_tokenizer(&extractor, &train).unwrap();
+        let featurizer = Featurizer::new(Extractor::new(extractor.config.clone()), &tokenizer);
+        for text in train.iter().chain(&["没见过 w:zz b:q 变速箱异响", "▁ 顿挫"]) {
+            let mut by_string = Vec::new();
+            featurizer.extractor.for_each(text, |s, start, end| by_string.push(Token { id: featurizer.id_of(s), start, end }));
+            let tokens = featurizer.tokens(text);
+            assert!(tokens.iter().any(|t| t.id < UNKNOWN_BIGRAM), "{text}: some features are known");
+            assert_eq!(tokens, by_string, "{text}");
+        }
     }
 
     #[test]

@@ -20,8 +20,10 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 use std::time::Instant;
 use tokenizers::Tokenizer;
 use vocwb_types::Polarity;
@@ -222,6 +224,20 @@ pub(crate) struct PolarityModel {
     /// Sorted `(code << 32) | feature` keys of the crossed block; position is the index.
     pub cross_keys: Vec<u64>,
     pub calibration: Softmax,
+    /// `cross_keys` as a hash map, built on first prediction: a binary search through the
+    /// sorted keys (several megabytes) missed the cache at every step and took most of the
+    /// polarity work.
+    pub cross_index: OnceLock<FxHashMap<u64, u32>>,
+}
+
+impl PolarityModel {
+    pub fn new(classes: Vec<Polarity>, weights: Vec<Vec<f32>>, cross_keys: Vec<u64>, calibration: Softmax) -> PolarityModel {
+        PolarityModel { classes, weights, cross_keys, calibration, cross_index: OnceLock::new() }
+    }
+
+    pub(crate) fn cross_index(&self) -> &FxHashMap<u64, u32> {
+        self.cross_index.get_or_init(|| self.cross_keys.iter().enumerate().map(|(k, &key)| (key, k as u32)).collect())
+    }
 }
 
 /// A trained classifier.
@@ -299,7 +315,7 @@ impl PolarityLayout {
     }
 }
 
-fn cue_windows(tokens: &[Token], cues: &HashSet<u32>, radius: u32) -> Vec<(u32, u32)> {
+fn cue_windows(tokens: &[Token], cues: &FxHashSet<u32>, radius: u32) -> Vec<(u32, u32)> {
     let mut spans: Vec<(u32, u32)> = tokens
         .iter()
         .filter(|t| cues.contains(&t.id))
@@ -317,7 +333,7 @@ fn cue_windows(tokens: &[Token], cues: &HashSet<u32>, radius: u32) -> Vec<(u32, 
 }
 
 /// The TF-IDF vector of the text around a code's cues (the whole text when it has none).
-fn window_vector(featurizer: &Featurizer, tokens: &[Token], cues: &HashSet<u32>, radius: u32) -> SparseVec {
+fn window_vector(featurizer: &Featurizer, tokens: &[Token], cues: &FxHashSet<u32>, radius: u32) -> SparseVec {
     let windows = cue_windows(tokens, cues, radius);
     if windows.is_empty() {
         featurizer.vector(tokens.iter())
@@ -343,8 +359,51 @@ fn polarity_vector(layout: &PolarityLayout, cross_keys: &[u64], doc: &SparseVec,
     SparseVec::from_pairs(pairs)
 }
 
+/// Adds `scale · x · t` to `s`, for the features of `x` below `dim`, shifted by `offset`
+/// into `t`'s rows (`labels` weights per row).
+fn add_scores(t: &[f32], labels: usize, x: &SparseVec, offset: usize, scale: f32, s: &mut [f32]) {
+    for (&j, &v) in x.idx.iter().zip(&x.val) {
+        let j = offset + j as usize;
+        for (sc, w) in s.iter_mut().zip(&t[j * labels..(j + 1) * labels]) {
+            *sc += w * (v * scale);
+        }
+    }
+}
+
+/// The polarity class scores of (verbatim, code), as [`score_all`] gives them for the
+/// [`polarity_vector`] instance, in the same order of sums, without building it. `doc_scores`
+/// are the intercept plus the document block's share, the same for every code of a verbatim,
+/// so a caller computes them once per verbatim ([`polarity_doc_scores`]).
+fn polarity_scores(layout: &PolarityLayout, cross: &FxHashMap<u64, u32>, t: &[f32], doc_scores: &[f32], window: &SparseVec, code: usize) -> Vec<f32> {
+    let [_, b, c] = layout.blocks;
+    let labels = doc_scores.len();
+    let mut s = doc_scores.to_vec();
+    add_scores(t, labels, window, layout.dim, b, &mut s);
+    for (&i, &v) in window.idx.iter().zip(&window.val) {
+        let key = ((code as u64) << 32) | i as u64;
+        if let Some(&k) = cross.get(&key) {
+            let j = 2 * layout.dim + k as usize;
+            for (sc, w) in s.iter_mut().zip(&t[j * labels..(j + 1) * labels]) {
+                *sc += w * (v * c);
+            }
+        }
+    }
+    let j = 2 * layout.dim + layout.crossed + code;
+    for (sc, w) in s.iter_mut().zip(&t[j * labels..(j + 1) * labels]) {
+        *sc += w;
+    }
+    s
+}
+
+/// The intercept plus the document block's share of every polarity class score.
+fn polarity_doc_scores(layout: &PolarityLayout, t: &[f32], labels: usize, doc: &SparseVec) -> Vec<f32> {
+    let mut s = t[layout.total() * labels..].to_vec();
+    add_scores(t, labels, doc, 0, layout.blocks[0], &mut s);
+    s
+}
+
 /// The cue features of each code: its strongest positive weights plus its lexicon terms.
-fn top_cues(weights: &[Vec<f32>], k: usize, lexicon_cues: &[Vec<u32>]) -> Vec<HashSet<u32>> {
+fn top_cues(weights: &[Vec<f32>], k: usize, lexicon_cues: &[Vec<u32>]) -> Vec<FxHashSet<u32>> {
     weights
         .iter()
         .zip(lexicon_cues)
@@ -680,7 +739,7 @@ pub fn train(set: &TrainSet, options: &TrainOptions, on_event: &mut dyn FnMut(&T
         code_calibration,
         cues,
         lexicon_cues,
-        polarity: PolarityModel { classes, weights: fitted.polarity_weights, cross_keys: cross, calibration: pol_calibration },
+        polarity: PolarityModel::new(classes, fitted.polarity_weights, cross, pol_calibration),
         cnns: char_cnns,
         word_cnn: final_word_cnn,
     })
@@ -998,7 +1057,7 @@ fn lexicon_cue_ids(featurizer: &Featurizer, tokenizer: &Tokenizer, set: &TrainSe
 
 struct Fitted {
     code_weights: Vec<Vec<f32>>,
-    cues: Vec<HashSet<u32>>,
+    cues: Vec<FxHashSet<u32>>,
     polarity_weights: Vec<Vec<f32>>,
     loss: f64,
 }
@@ -1193,12 +1252,12 @@ impl Model {
         self.predict_many(&[text]).pop().expect("one text, one prediction")
     }
 
-    fn cue_sets(&self) -> Vec<HashSet<u32>> {
+    fn cue_sets(&self) -> Vec<FxHashSet<u32>> {
         self.cues.iter().map(|c| c.iter().copied().collect()).collect()
     }
 
     /// `nets`: the CNNs' logits for this text, computed in batches by the caller.
-    fn predict_with(&self, tokens: &[Token], nets: Option<&[f32]>, cues: &[HashSet<u32>], layout: &PolarityLayout) -> Prediction {
+    fn predict_with(&self, tokens: &[Token], nets: Option<&[f32]>, cues: &[FxHashSet<u32>], layout: &PolarityLayout) -> Prediction {
         let doc = self.featurizer.vector(tokens.iter());
         let scores = score_all(&self.code_t, self.codes.len(), &doc);
         let p = calibrated(&scores, nets, &self.code_calibration, Stack::of(&self.card.options, self.card.format));
@@ -1206,6 +1265,8 @@ impl Model {
         let by_f1 = decide(&p, &thresholds, self.card.options.at_least_one);
         let mut codes = Vec::new();
         let mut certainty = 1.0f32;
+        let classes = self.polarity.classes.len();
+        let mut doc_scores: Option<Vec<f32>> = None;
         for c in 0..p.len() {
             let applied_f1 = by_f1.contains(&c);
             certainty *= if applied_f1 { p[c] } else { 1.0 - p[c] };
@@ -1213,8 +1274,8 @@ impl Model {
                 continue;
             }
             let window = window_vector(&self.featurizer, tokens, &cues[c], layout.window);
-            let v = polarity_vector(layout, &self.polarity.cross_keys, &doc, &window, c);
-            let scores = score_all(&self.polarity_t, self.polarity.classes.len(), &v);
+            let doc_scores = doc_scores.get_or_insert_with(|| polarity_doc_scores(layout, &self.polarity_t, classes, &doc));
+            let scores = polarity_scores(layout, self.polarity.cross_index(), &self.polarity_t, doc_scores, &window, c);
             let probs = self.polarity.calibration.probs(&scores);
             let k = argmax(&probs);
             if applied_f1 {
@@ -1263,5 +1324,33 @@ impl Model {
         let pred: Vec<Vec<(String, Polarity)>> =
             preds.iter().map(|p| p.applied(rule).map(|c| (c.code_id.clone(), c.polarity)).collect()).collect();
         metrics::evaluate(&gold, &pred)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polarity_scores_match_scoring_the_built_instance() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let layout = PolarityLayout { dim: 40, crossed: 0, codes: 3, blocks: [0.5, 1.0, 0.7], window: 8 };
+        let sparse = |rng: &mut ChaCha8Rng, ids: &[u32]| SparseVec {
+            idx: ids.to_vec(),
+            val: ids.iter().map(|_| rand::Rng::random_range(rng, 0.05..1.0)).collect(),
+        };
+        let doc = sparse(&mut rng, &[1, 4, 9, 17, 30, 39]);
+        let window = sparse(&mut rng, &[4, 9, 17]);
+        // Code 1 is crossed with features 4 and 17, code 2 with 9.
+        let cross_keys: Vec<u64> = vec![(1 << 32) | 4, (1 << 32) | 17, (2 << 32) | 9];
+        let layout = PolarityLayout { crossed: cross_keys.len(), ..layout };
+        let classes = 4;
+        let t: Vec<f32> = (0..(layout.total() + 1) * classes).map(|_| rand::Rng::random_range(&mut rng, -1.0..1.0)).collect();
+        let doc_scores = polarity_doc_scores(&layout, &t, classes, &doc);
+        let cross = PolarityModel::new(Vec::new(), Vec::new(), cross_keys.clone(), Softmax::identity(classes)).cross_index().clone();
+        for code in 0..layout.codes {
+            let built = score_all(&t, classes, &polarity_vector(&layout, &cross_keys, &doc, &window, code));
+            assert_eq!(polarity_scores(&layout, &cross, &t, &doc_scores, &window, code), built, "code {code}");
+        }
     }
 }

@@ -181,17 +181,12 @@ impl Model {
         let word_cnn = get_cnn(&t, &weights, "word_cnn", file.codes.len())?;
         // The nets' projection tables, one per core, so that the first predictions run at speed.
         cnns.iter().chain(&word_cnn).collect::<Vec<_>>().par_iter().for_each(|cnn| cnn.prepare());
-        Ok(Model {
+        let model = Model {
             cnns,
             word_cnn,
             code_t: crate::model::transpose(&code_weights),
             polarity_t: crate::model::transpose(&polarity_weights),
-            polarity: PolarityModel {
-                classes: file.card.polarities.clone(),
-                weights: polarity_weights,
-                cross_keys,
-                calibration: file.polarity_calibration,
-            },
+            polarity: PolarityModel::new(file.card.polarities.clone(), polarity_weights, cross_keys, file.polarity_calibration),
             card: file.card,
             tokenizer,
             featurizer,
@@ -200,6 +195,9 @@ impl Model {
             code_calibration: file.code_calibration,
             cues,
             lexicon_cues,
-        })
+        };
+        // Likewise the crossed-key index of the polarity model.
+        model.polarity.cross_index();
+        Ok(model)
     }
 }
