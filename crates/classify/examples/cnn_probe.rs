@@ -59,8 +59,11 @@ fn main() {
     let members: u64 = std::env::var("SEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let mut logits: Vec<Vec<f32>> = vec![vec![0.0; codes.len()]; test.len()];
     let outputs = if aux { 4 * codes.len() } else { codes.len() };
+    // OPTS2: the settings of every member after the first (a mixed ensemble).
+    let others: Option<CnnParams> = std::env::var("OPTS2").ok().map(|v| serde_json::from_str(&v).expect("OPTS2 json"));
     for m in 0..members {
-        let model = cnn::train(&x, &y, outputs, &params, seed + 1000 * m, &|e, l| {
+        let params = if m > 0 { others.as_ref().unwrap_or(&params) } else { &params };
+        let model = cnn::train(&x, &y, outputs, params, seed + 1000 * m, &|e, l| {
             println!("epoch {e} loss {l:.4}");
             true
         })

@@ -876,10 +876,9 @@ fn train_cnns(
                 }
             }
         }
-        // Only each fold's first net predicts: all of a fold's nets would make prediction
-        // slower (see `CnnParams::seeds`).
-        let predictors: Vec<Cnn> = per_fold.into_iter().enumerate().filter(|(j, _)| j % seeds == 0).map(|(_, m)| m).collect();
-        out.push((oof, final_model.map_or(predictors, |m| vec![m])));
+        // Every net of every fold predicts, so the logits are means over as many nets as the
+        // calibration learnt from.
+        out.push((oof, final_model.map_or(per_fold, |m| vec![m])));
     }
     out.reverse();
     Ok(out)
