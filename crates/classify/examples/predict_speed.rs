@@ -35,7 +35,6 @@ fn main() {
     let max_units = model.cnns().iter().map(|c| c.max_units).max().unwrap_or(0);
     let units: Vec<Vec<u32>> = refs.iter().map(|t| cnn::char_units(t, max_units)).collect();
     let units: Vec<&[u32]> = units.iter().map(Vec::as_slice).collect();
-    probe(&model, &units, runs);
     let one = best_of(runs, || units.chunks(64).map(|c| model.cnns()[0].logits_many(c)).count());
     println!(
         "char nets {}  one net, one thread {:.0}/s  ({:.1} s per 10k texts for all nets)",
@@ -43,12 +42,4 @@ fn main() {
         refs.len() as f64 / one,
         one / refs.len() as f64 * 1e4 * model.cnns().len() as f64
     );
-}
-// TEMP probe
-pub fn probe(model: &Model, units: &[&[u32]], runs: usize) {
-    let net = &model.cnns()[0];
-    let small: Vec<Vec<u32>> = units.iter().map(|u| u.iter().map(|&c| net.vocab[c as usize % 64]).collect()).collect();
-    let small: Vec<&[u32]> = small.iter().map(Vec::as_slice).collect();
-    let t = best_of(runs, || small.chunks(64).map(|c| net.logits_many(c)).count());
-    println!("64-unit vocabulary: one net {:.0}/s", units.len() as f64 / t);
 }
