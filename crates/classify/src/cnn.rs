@@ -123,7 +123,7 @@ pub struct Cnn {
     pub out_w: Vec<f32>,
     pub out_b: Vec<f32>,
     /// Every known unit's filter-slice responses, built on the first prediction.
-    table: ProjectionTable,
+    table: Derived<(Vec<f32>, Vec<usize>)>,
     /// `out_w` by code (`[codes, widths · filters]`), for the output layer's dot products;
     /// built on the first prediction.
     out_t: Derived<Vec<f32>>,
@@ -132,20 +132,8 @@ pub struct Cnn {
 /// Largest projection table a model keeps for prediction, in floats (64 MB).
 const TABLE_LIMIT: usize = 16 << 20;
 
-/// A cache of [`Cnn`]'s projections for prediction: derived from the weights, so it takes no
-/// part in comparing two models. It is built on the model's first prediction, once its
-/// weights no longer change.
-#[derive(Debug, Clone, Default)]
-struct ProjectionTable(std::sync::OnceLock<(Vec<f32>, Vec<usize>)>);
-
-impl PartialEq for ProjectionTable {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-/// Something computed from a [`Cnn`]'s weights on first use; like [`ProjectionTable`], it
-/// takes no part in comparing two models.
+/// Something computed from a [`Cnn`]'s weights for prediction, on first use, once the weights
+/// no longer change: it takes no part in comparing two models.
 #[derive(Debug, Clone, Default)]
 struct Derived<T>(std::sync::OnceLock<T>);
 
@@ -272,7 +260,7 @@ pub fn train(
         conv_b: widths.iter().map(|_| vec![0f32; f]).collect(),
         out_w: Vec::new(),
         out_b: Vec::new(),
-        table: ProjectionTable::default(),
+        table: Derived::default(),
         out_t: Derived::default(),
         widths,
         vocab,
@@ -548,7 +536,7 @@ impl Cnn {
             conv_b,
             out_w,
             out_b,
-            table: ProjectionTable::default(),
+            table: Derived::default(),
             out_t: Derived::default(),
         })
     }

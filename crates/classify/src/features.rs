@@ -304,12 +304,9 @@ impl Featurizer {
         let mut buf = String::with_capacity(16);
         self.extractor.visit(text, |feature, start, end| {
             let id = match feature {
-                Feature::Chars(gram) => match pack_chars(gram) {
-                    Some(key) => self.short.get(&key).copied().unwrap_or_else(|| match gram {
-                        ['w', ':', ..] => UNKNOWN_WORD,
-                        ['b', ':', ..] => UNKNOWN_BIGRAM,
-                        _ => UNKNOWN_CHAR,
-                    }),
+                Feature::Chars(gram) => match pack_chars(gram).and_then(|key| self.short.get(&key)) {
+                    Some(&id) => id,
+                    // Unknown or longer than three chars: the string says which unknown it is.
                     None => {
                         buf.clear();
                         buf.extend(gram);

@@ -227,7 +227,7 @@ pub(crate) struct PolarityModel {
     /// `cross_keys` as a hash map, built on first prediction: a binary search through the
     /// sorted keys (several megabytes) missed the cache at every step and took most of the
     /// polarity work.
-    pub cross_index: OnceLock<FxHashMap<u64, u32>>,
+    cross_index: OnceLock<FxHashMap<u64, u32>>,
 }
 
 impl PolarityModel {
@@ -359,14 +359,17 @@ fn polarity_vector(layout: &PolarityLayout, cross_keys: &[u64], doc: &SparseVec,
     SparseVec::from_pairs(pairs)
 }
 
-/// Adds `scale · x · t` to `s`, for the features of `x` below `dim`, shifted by `offset`
-/// into `t`'s rows (`labels` weights per row).
+/// Adds `x` times row `j` of `t` (`labels` weights per row) to `s`.
+fn add_row(t: &[f32], labels: usize, j: usize, x: f32, s: &mut [f32]) {
+    for (sc, w) in s.iter_mut().zip(&t[j * labels..(j + 1) * labels]) {
+        *sc += w * x;
+    }
+}
+
+/// Adds `scale · x · t` to `s`, feature `j` of `x` reading row `offset + j` of `t`.
 fn add_scores(t: &[f32], labels: usize, x: &SparseVec, offset: usize, scale: f32, s: &mut [f32]) {
     for (&j, &v) in x.idx.iter().zip(&x.val) {
-        let j = offset + j as usize;
-        for (sc, w) in s.iter_mut().zip(&t[j * labels..(j + 1) * labels]) {
-            *sc += w * (v * scale);
-        }
+        add_row(t, labels, offset + j as usize, v * scale, s);
     }
 }
 
@@ -380,18 +383,11 @@ fn polarity_scores(layout: &PolarityLayout, cross: &FxHashMap<u64, u32>, t: &[f3
     let mut s = doc_scores.to_vec();
     add_scores(t, labels, window, layout.dim, b, &mut s);
     for (&i, &v) in window.idx.iter().zip(&window.val) {
-        let key = ((code as u64) << 32) | i as u64;
-        if let Some(&k) = cross.get(&key) {
-            let j = 2 * layout.dim + k as usize;
-            for (sc, w) in s.iter_mut().zip(&t[j * labels..(j + 1) * labels]) {
-                *sc += w * (v * c);
-            }
+        if let Some(&k) = cross.get(&(((code as u64) << 32) | i as u64)) {
+            add_row(t, labels, 2 * layout.dim + k as usize, v * c, &mut s);
         }
     }
-    let j = 2 * layout.dim + layout.crossed + code;
-    for (sc, w) in s.iter_mut().zip(&t[j * labels..(j + 1) * labels]) {
-        *sc += w;
-    }
+    add_row(t, labels, 2 * layout.dim + layout.crossed + code, 1.0, &mut s);
     s
 }
 
