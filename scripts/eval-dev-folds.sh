@@ -4,7 +4,7 @@
 # four folds as human labels, `vocwb train` trains, and `vocwb eval` scores the held-out fold.
 # Out-of-fold counts are pooled and scored once, as in shared/baselines/README.md.
 #
-# usage: scripts/eval-dev-folds.sh [DEV_CSV] [WORK_DIR]
+# usage: [SEED=n] scripts/eval-dev-folds.sh [DEV_CSV] [WORK_DIR]  (SEED: the training seed; default: the model's)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 dev="${1:-$here/../shared/data/auto_reviews/dev.csv}"
@@ -34,7 +34,7 @@ for f in 0 1 2 3 4; do
     "$vocwb" init "$p" --frame auto --json > /dev/null
     "$vocwb" labels import "$p" "$work/train$f.csv" --channel public --json > /dev/null
     start=$(date +%s.%N)
-    "$vocwb" train "$p" --json > "$work/train$f.json" 2> /dev/null
+    "$vocwb" train "$p" ${SEED:+--seed "$SEED"} --json > "$work/train$f.json" 2> /dev/null
     end=$(date +%s.%N)
     echo "$start $end" > "$work/train$f.time"
     "$vocwb" eval "$p" --test "$work/test$f.csv" --json > "$work/eval$f.json"
