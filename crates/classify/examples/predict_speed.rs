@@ -35,7 +35,7 @@ fn main() {
     let max_units = model.cnns().iter().map(|c| c.max_units).max().unwrap_or(0);
     let units: Vec<Vec<u32>> = refs.iter().map(|t| cnn::char_units(t, max_units)).collect();
     let units: Vec<&[u32]> = units.iter().map(Vec::as_slice).collect();
-    let one = best_of(runs, || units.chunks(64).map(|c| model.cnns()[0].logits_many(c)).count());
+    let one = best_of(runs, || units.chunks(64).map(|c| model.cnns()[0].logits_many(c).len()).sum::<usize>());
     println!(
         "char nets {}  one net, one thread {:.0}/s  ({:.1} s per 10k texts for all nets)",
         model.cnns().len(),
