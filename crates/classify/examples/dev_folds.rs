@@ -70,7 +70,9 @@ fn main() {
         let t = Instant::now();
         let preds = model.predict_many(&texts);
         let rate = texts.len() as f64 / t.elapsed().as_secs_f64();
-        println!("fold {f}: train {secs:.1}s, predict {rate:.0}/s, threshold {:.3}, oof val {:?}", model.card.codes[0].threshold_f1, model.card.validation);
+        // With shared thresholds (the default) the first code's is every code's.
+        let threshold = model.card.codes.first().map_or(f32::NAN, |c| c.threshold_f1);
+        println!("fold {f}: train {secs:.1}s, predict {rate:.0}/s, F1 threshold {threshold:.3}, oof val {:?}", model.card.validation);
         if let Ok(path) = std::env::var("DUMP") {
             use std::io::Write;
             let mut out = std::fs::OpenOptions::new().create(true).append(true).open(path).expect("dump");
