@@ -281,10 +281,7 @@ fn score_all(t: &[f32], labels: usize, x: &SparseVec) -> Vec<f32> {
     let mut s: Vec<f32> = t[dim * labels..].to_vec();
     for (&j, &v) in x.idx.iter().zip(&x.val) {
         if (j as usize) < dim {
-            let row = &t[j as usize * labels..(j as usize + 1) * labels];
-            for (sc, w) in s.iter_mut().zip(row) {
-                *sc += w * v;
-            }
+            add_row(t, labels, j as usize, v, &mut s);
         }
     }
     s
