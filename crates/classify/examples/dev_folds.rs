@@ -111,6 +111,8 @@ fn main() {
             pred.push(p.applied(DecisionRule::F1).map(|c| (c.code_id.clone(), c.polarity)).collect::<Vec<_>>());
             pred_p.push(p.applied(DecisionRule::Precision).map(|c| (c.code_id.clone(), c.polarity)).collect::<Vec<_>>());
         }
+        let fold_report = vocwb_classify::evaluate(&gold[gold.len() - test.len()..], &pred[pred.len() - test.len()..]);
+        println!("fold {f} held out: code micro {:.4}, pair micro {:.4}", fold_report.code_micro_f1, fold_report.pair_micro_f1);
     }
     for (name, [tp, fp, fn_]) in &net_counts {
         if tp + fp + fn_ > 0 {
