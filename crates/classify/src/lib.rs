@@ -20,6 +20,7 @@
 //! (the frame's hierarchy is not used); no pretrained embeddings, so unseen synonyms are only
 //! caught through shared characters or the lexicon.
 
+pub mod boost;
 pub mod calibrate;
 pub mod cnn;
 pub mod error;
@@ -37,8 +38,8 @@ pub use model::{
 };
 
 /// Version of the model directory layout: 3 adds the word CNN, 4 averages several char CNNs,
-/// 5 adds each net's best other logit to the stacked calibration.
-pub const FORMAT: u32 = 5;
+/// 5 adds each net's best other logit to the stacked calibration, 6 the boosted trees.
+pub const FORMAT: u32 = 6;
 
 /// The oldest layout this build reads: format-2 models (no word CNN) predict as they did.
 pub const OLDEST_FORMAT: u32 = 2;

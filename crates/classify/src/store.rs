@@ -8,7 +8,7 @@ use crate::calibrate::{Platt, Softmax};
 use crate::cnn::Cnn;
 use crate::error::{Error, Result};
 use crate::features::{Extractor, Featurizer};
-use crate::model::{Model, ModelCard, PolarityModel};
+use crate::model::{Boosted, Model, ModelCard, PolarityModel};
 use candle_core::{Device, Tensor};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,8 @@ use tokenizers::Tokenizer;
 pub const WEIGHTS_FILE: &str = "weights.safetensors";
 pub const TOKENIZER_FILE: &str = "tokenizer.json";
 pub const CARD_FILE: &str = "card.json";
+/// The boosted-trees stacker (format 6 on, when trained with it).
+pub const BOOST_FILE: &str = "boost.json";
 
 #[derive(Serialize, Deserialize)]
 struct CardFile {
@@ -138,6 +140,15 @@ impl Model {
             code_calibration: self.code_calibration.clone(),
             polarity_calibration: self.polarity.calibration.clone(),
         };
+        let path = dir.join(BOOST_FILE);
+        match &self.boosted {
+            Some(boosted) => {
+                let json = serde_json::to_string(boosted).map_err(|e| Error::file(&path, e.to_string()))?;
+                std::fs::write(&path, json).map_err(|e| Error::io(&path, e))?;
+            }
+            None if path.exists() => std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?,
+            None => {}
+        }
         let path = dir.join(CARD_FILE);
         let json = serde_json::to_string_pretty(&card).map_err(|e| Error::file(&path, e.to_string()))?;
         std::fs::write(&path, json).map_err(|e| Error::io(&path, e))?;
@@ -179,11 +190,24 @@ impl Model {
             cnns.push(cnn);
         }
         let word_cnn = get_cnn(&t, &weights, "word_cnn", file.codes.len())?;
+        // Format 6 adds the boosted trees; older cards read `boost` as its default.
+        let boosted = if file.card.format >= 6 && file.card.options.boost.enabled {
+            let path = dir.join(BOOST_FILE);
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let boosted: Boosted = serde_json::from_str(&text).map_err(|e| Error::file(&path, e.to_string()))?;
+            if boosted.forests.len() != file.codes.len() {
+                return Err(Error::file(&path, "the boosted trees do not match the card's codes"));
+            }
+            Some(boosted)
+        } else {
+            None
+        };
         // The nets' projection tables, one per core, so that the first predictions run at speed.
         cnns.iter().chain(&word_cnn).collect::<Vec<_>>().par_iter().for_each(|cnn| cnn.prepare());
         let model = Model {
             cnns,
             word_cnn,
+            boosted,
             code_t: crate::model::transpose(&code_weights),
             polarity_t: crate::model::transpose(&polarity_weights),
             polarity: PolarityModel::new(file.card.polarities.clone(), polarity_weights, cross_keys, file.polarity_calibration),

@@ -60,6 +60,7 @@ enum W {
     StageFeatures,
     StageFolds,
     StageCnn,
+    StageStack,
     StageFinal,
 }
 
@@ -114,6 +115,7 @@ impl Words for W {
             StageFeatures => ("提取特征", "Extracting features"),
             StageFolds => ("交叉验证 SVM", "Cross-validating the SVMs"),
             StageCnn => ("训练字、词 CNN", "Training the character and word CNNs"),
+            StageStack => ("组合器（提升树）", "Stacker (boosted trees)"),
             StageFinal => ("最终模型", "Final model"),
         }
     }
@@ -267,6 +269,7 @@ fn stage_of(message: &str) -> Option<W> {
         "features" => Some(W::StageFeatures),
         "fold" => Some(W::StageFolds),
         "cnn" => Some(W::StageCnn),
+        "stack" => Some(W::StageStack),
         "final" => Some(W::StageFinal),
         _ => None,
     }

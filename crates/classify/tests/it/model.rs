@@ -1,6 +1,7 @@
 use super::{made_up, small_options, train_set};
 use vocwb_classify::calibrate::{ece, sigmoid};
 use vocwb_classify::cnn::CnnParams;
+use vocwb_classify::boost::BoostParams;
 use vocwb_classify::{train, DecisionRule, Error, TrainEvent, TrainOptions};
 
 #[test]
@@ -83,18 +84,18 @@ fn training_reports_progress_and_can_be_cancelled() {
     .unwrap();
     let stages: Vec<&str> = events.iter().map(|e| e.stage.as_str()).collect();
     // The SVM folds, then one event per CNN epoch (the char CNN's 3 fold models, the word CNN's
-    // 3 and its final one), then the end.
+    // 3 and its final one), then the boosted trees and the end.
     assert_eq!(stages[..4], ["features", "fold", "fold", "fold"]);
-    assert_eq!(stages.last(), Some(&"final"));
+    assert_eq!(stages[stages.len() - 2..], ["stack", "final"]);
     let cnn: Vec<&TrainEvent> = events.iter().filter(|e| e.stage == "cnn").collect();
-    assert_eq!(cnn.len() + 5, events.len());
+    assert_eq!(cnn.len() + 6, events.len());
     assert!(cnn.len() >= 7, "every CNN reports its epochs: {}", cnn.len());
     let total = events[0].epochs;
     assert!(events[1..].windows(2).all(|w| w[0].epoch < w[1].epoch && w[1].epochs == total), "progress only moves forward");
     assert_eq!(events.last().unwrap().epoch, total);
-    assert!(events[1..].iter().all(|e| e.loss.is_finite() && (e.stage == "cnn" || e.val_f1.is_some())));
-    // Cancelling in the SVM folds and in the CNN epochs.
-    for stop_at in ["fold", "cnn"] {
+    assert!(events[1..].iter().all(|e| e.loss.is_finite() && (e.stage == "cnn" || e.stage == "stack" || e.val_f1.is_some())));
+    // Cancelling in the SVM folds, in the CNN epochs and after the boosted trees.
+    for stop_at in ["fold", "cnn", "stack"] {
         let cancelled = train(&set, &small_options(), &mut |e| e.stage != stop_at);
         assert!(matches!(cancelled, Err(Error::Cancelled)), "cancel at {stop_at}");
     }
@@ -174,11 +175,12 @@ fn without_the_cnns_the_svms_still_learn() {
 
 #[test]
 fn a_model_marked_format_2_loads_and_format_1_is_refused() {
-    // Without nets, a format-2 model's calibration reads what today's does (format 5 adds the
-    // nets' best other logits), so both must predict alike.
+    // Without nets and trees, a format-2 model's calibration reads what today's does (format 5
+    // adds the nets' best other logits, format 6 the trees), so both must predict alike.
     let options = TrainOptions {
         cnn: CnnParams { enabled: false, ..CnnParams::default() },
         word_cnn: CnnParams { enabled: false, ..CnnParams::words() },
+        boost: BoostParams { enabled: false, ..BoostParams::default() },
         ..small_options()
     };
     let model = train(&train_set(made_up(150, 14)), &options, &mut |_| true).unwrap();
@@ -225,4 +227,28 @@ fn a_format_3_model_with_one_final_char_cnn_loads() {
     for (p, z) in got.iter().zip(expected) {
         assert!((p - vocwb_classify::calibrate::sigmoid(z as f64) as f32).abs() < 1e-6);
     }
+}
+
+#[test]
+fn the_boosted_trees_are_saved_and_score_alike_one_by_one_and_in_batches() {
+    let set = train_set(made_up(150, 21));
+    let model = train(&set, &small_options(), &mut |_| true).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    model.save(dir.path()).unwrap();
+    assert!(dir.path().join(vocwb_classify::store::BOOST_FILE).exists());
+    let loaded = vocwb_classify::Model::load(dir.path()).unwrap();
+    let texts = ["动力很猛，后排太挤，", "油耗有点高", "内饰做工一般，空间还行"];
+    let batch = loaded.predict_many(&texts);
+    assert_eq!(model.predict_many(&texts), batch);
+    for (text, prediction) in texts.iter().zip(&batch) {
+        let one = loaded.probabilities(text);
+        for c in &prediction.codes {
+            let i = loaded.codes().iter().position(|x| x == &c.code_id).unwrap();
+            assert!((one[i] - c.probability).abs() < 1e-6, "{text}: {} against {}", one[i], c.probability);
+        }
+    }
+    // The trees move the probabilities: without them the same members give others.
+    let plain = TrainOptions { boost: BoostParams { enabled: false, ..BoostParams::default() }, ..small_options() };
+    let without = train(&set, &plain, &mut |_| true).unwrap();
+    assert_ne!(without.probabilities(texts[0]), model.probabilities(texts[0]));
 }
