@@ -1366,7 +1366,7 @@ impl Model {
     /// `doc`: the text's feature vector; `p`: its code probabilities.
     fn predict_with(&self, tokens: &[Token], doc: &SparseVec, p: &[f32], cues: &[FxHashSet<u32>], layout: &PolarityLayout) -> Prediction {
         let thresholds: Vec<f32> = self.card.codes.iter().map(|c| c.threshold_f1).collect();
-        let by_f1 = decide(&p, &thresholds, self.card.options.at_least_one);
+        let by_f1 = decide(p, &thresholds, self.card.options.at_least_one);
         let mut codes = Vec::new();
         let mut certainty = 1.0f32;
         let classes = self.polarity.classes.len();
@@ -1378,7 +1378,7 @@ impl Model {
                 continue;
             }
             let window = window_vector(&self.featurizer, tokens, &cues[c], layout.window);
-            let doc_scores = doc_scores.get_or_insert_with(|| polarity_doc_scores(layout, &self.polarity_t, classes, &doc));
+            let doc_scores = doc_scores.get_or_insert_with(|| polarity_doc_scores(layout, &self.polarity_t, classes, doc));
             let scores = polarity_scores(layout, self.polarity.cross_index(), &self.polarity_t, doc_scores, &window, c);
             let probs = self.polarity.calibration.probs(&scores);
             let k = argmax(&probs);
