@@ -6,14 +6,16 @@
 //!
 //! - [`features`]: normalisation, char n-grams and jieba words, a `tokenizers` WordLevel
 //!   vocabulary trained on the project's texts.
-//! - [`linear`]: the SVM solver; [`calibrate`]: Platt/softmax calibration and thresholds.
+//! - [`linear`]: the SVM solver; [`calibrate`]: Platt/softmax calibration and thresholds;
+//!   [`boost`]: gradient-boosted trees, a second stacker beside each code's calibration.
 //! - [`cnn`]: a TextCNN in candle (embeddings, filters of several widths, max-pooling, one
 //!   sigmoid per code) that reads word order; one reads characters, one jieba words, and their
 //!   logits join the SVMs' scores in the stacked code calibrations.
 //! - [`model`]: training with cross-fitting, prediction, active-learning uncertainty; the
 //!   F1-rule threshold, one for all codes, maximises the mean of code and pair micro-F1 out of
 //!   fold.
-//! - [`store`]: the model directory (`weights.safetensors`, `tokenizer.json`, `card.json`).
+//! - [`store`]: the model directory (`weights.safetensors`, `tokenizer.json`, `boost.json`,
+//!   `card.json`).
 //! - [`metrics`]: code and (code, polarity) pair F1, scored like the shared baselines.
 //!
 //! **Limitations:** one polarity per code per verbatim; codes are predicted independently

@@ -1,6 +1,6 @@
 //! The classifier: per code, a linear SVM over char and word TF-IDF features and the logits of
-//! a character CNN and a word CNN, combined by a calibration; then an aspect-conditioned
-//! polarity model for each predicted code.
+//! a character CNN and a word CNN, combined by a calibration averaged with boosted trees; then
+//! an aspect-conditioned polarity model for each predicted code.
 //!
 //! Training cross-fits: the training set is split into folds, each fold is scored by models
 //! trained on the others, and those out-of-fold scores fit the calibration, the thresholds and
