@@ -77,28 +77,28 @@ pub fn bits(on: &[u32], binary: usize) -> Vec<u64> {
 }
 
 impl Forest {
+    /// The value of the leaf a row reaches in one tree.
+    fn leaf_value(&self, tree: &[Node], dense: &[f32], bits: &[u64]) -> f32 {
+        let mut at = 0usize;
+        loop {
+            let n = &tree[at];
+            if n.feature == LEAF {
+                return n.value;
+            }
+            let f = n.feature as usize;
+            let x = if f < self.dense {
+                dense.get(f).copied().unwrap_or(0.0)
+            } else {
+                let j = f - self.dense;
+                (bits.get(j / 64).is_some_and(|w| w >> (j % 64) & 1 == 1)) as u8 as f32
+            };
+            at = if x <= n.threshold { n.left } else { n.right } as usize;
+        }
+    }
+
     /// The log-odds of a row: its dense inputs and its binary ones as [`bits`].
     pub fn raw(&self, dense: &[f32], bits: &[u64]) -> f32 {
-        let mut z = self.base;
-        for tree in &self.trees {
-            let mut at = 0usize;
-            loop {
-                let n = &tree[at];
-                if n.feature == LEAF {
-                    z += n.value;
-                    break;
-                }
-                let f = n.feature as usize;
-                let x = if f < self.dense {
-                    dense.get(f).copied().unwrap_or(0.0)
-                } else {
-                    let j = f - self.dense;
-                    (bits.get(j / 64).is_some_and(|w| w >> (j % 64) & 1 == 1)) as u8 as f32
-                };
-                at = if x <= n.threshold { n.left } else { n.right } as usize;
-            }
-        }
-        z
+        self.trees.iter().fold(self.base, |z, tree| z + self.leaf_value(tree, dense, bits))
     }
 
     /// Adds the trees' values of many rows to `raw`, tree by tree, so that each tree stays in
@@ -109,22 +109,7 @@ impl Forest {
         }
         for tree in &self.trees {
             for ((z, b), r) in dense.iter().zip(bits).zip(raw.iter_mut()) {
-                let mut at = 0usize;
-                loop {
-                    let n = &tree[at];
-                    if n.feature == LEAF {
-                        *r += n.value;
-                        break;
-                    }
-                    let f = n.feature as usize;
-                    let x = if f < self.dense {
-                        z.get(f).copied().unwrap_or(0.0)
-                    } else {
-                        let j = f - self.dense;
-                        (b.get(j / 64).is_some_and(|w| w >> (j % 64) & 1 == 1)) as u8 as f32
-                    };
-                    at = if x <= n.threshold { n.left } else { n.right } as usize;
-                }
+                *r += self.leaf_value(tree, z, b);
             }
         }
     }
